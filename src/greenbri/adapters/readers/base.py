@@ -1,0 +1,81 @@
+"""What every reader takes and returns.
+
+A reader turns one input (a file, a zip, a folder of shapefiles) into a table in
+memory: a ``geopandas.GeoDataFrame`` in EPSG:4326 for vector data, a
+``pandas.DataFrame`` for tables. It validates and repairs on the way, and raises
+an :class:`~greenbri.core.errors.InputError` subclass naming the file, the row or
+feature, what was wrong and how to fix it. Readers never touch the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from greenbri.core.catalog import DatasetKind, FeatureRepair
+
+__all__ = ["DEFAULT_MAX_INPUT_BYTES", "ReadOptions", "ReadResult"]
+
+#: Default ceiling on the size of one input file (2 GiB); ``GREENBRI_MAX_INPUT_BYTES`` changes it.
+DEFAULT_MAX_INPUT_BYTES = 2 * 1024**3
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read an input. Every field is optional; detection fills the gaps.
+
+    Attributes
+    ----------
+    format
+        Force a format: ``geojson``, ``gpkg``, ``shapefile``, ``flatgeobuf``,
+        ``geoparquet``, ``parquet``, ``csv``, ``xlsx``.
+    layer
+        Layer of a GeoPackage (or sheet name of an XLSX file).
+    encoding
+        Text encoding; wins over detection (but a shapefile's ``.cpg`` wins over both).
+    source_crs
+        CRS to assume when the input declares none (e.g. ``EPSG:4326``).
+    lon_column, lat_column, wkt_column
+        Geometry columns of a CSV/XLSX table; detected from common names when absent.
+    column_mapping
+        Rename columns: ``{"source name": "target name"}``; applied after reading.
+    id_column
+        Column whose values must be unique (after mapping).
+    country_column
+        Column with ISO 3166-1 alpha-3 codes, used to warn about swapped lon/lat.
+    max_bytes
+        Reject inputs larger than this many bytes.
+    """
+
+    format: str | None = None
+    layer: str | None = None
+    encoding: str | None = None
+    source_crs: str | None = None
+    lon_column: str | None = None
+    lat_column: str | None = None
+    wkt_column: str | None = None
+    column_mapping: Mapping[str, str] = field(default_factory=dict)
+    id_column: str | None = None
+    country_column: str | None = None
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+
+
+@dataclass
+class ReadResult:
+    """A read input, ready to be stored.
+
+    ``frame`` is a GeoDataFrame (geometry column ``geometry``, CRS EPSG:4326) when
+    ``kind`` is a vector layer, else a plain DataFrame.
+    """
+
+    frame: Any
+    kind: DatasetKind
+    input_paths: tuple[Path, ...]
+    input_sha256: str
+    input_format: str
+    encoding: str = ""
+    source_crs: str = ""
+    repairs: list[FeatureRepair] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

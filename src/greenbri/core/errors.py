@@ -1,0 +1,188 @@
+"""The one error tree of greenbri.
+
+Every error a user can meet is a :class:`GreenbriError`. Each carries a message
+that says what was wrong, where (file, row or feature), and how to fix it, so
+the CLI and the API can show it as it is.
+
+::
+
+    GreenbriError
+    ├── ConfigurationError        a setting is missing or invalid
+    ├── InputError                a file or value given to greenbri is unusable
+    │   ├── UnknownFormatError        the format cannot be recognised
+    │   ├── EmptyInputError           the file holds no data
+    │   ├── MalformedInputError       the file is truncated or does not parse
+    │   ├── InputTooLargeError        the file is larger than the configured limit
+    │   ├── EncodingError             text cannot be decoded
+    │   ├── CoordinateReferenceError  the CRS is missing or unknown
+    │   ├── CoordinateRangeError      coordinates outside the valid range
+    │   ├── GeometryError             empty or invalid geometry that cannot be repaired
+    │   ├── DuplicateIdError          the id column repeats a value
+    │   └── MissingColumnError        a named column is absent
+    ├── CatalogError              dataset metadata is invalid
+    ├── StoreError                the data store cannot do what was asked
+    │   ├── StoreLockedError          another writer holds the store
+    │   ├── DatasetNotFoundError      no dataset with that id
+    │   └── VersionNotFoundError      no such version of a dataset
+    └── SourceError               an upstream source or mirror failed
+        ├── DownloadError             HTTP failure after retries
+        └── MirrorMissingError        the mirror does not hold the file
+
+The CLI maps these classes to exit codes in one table
+(:data:`greenbri.services.cli.errors.EXIT_CODES`).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CatalogError",
+    "ConfigurationError",
+    "CoordinateRangeError",
+    "CoordinateReferenceError",
+    "DatasetNotFoundError",
+    "DownloadError",
+    "DuplicateIdError",
+    "EmptyInputError",
+    "EncodingError",
+    "GeometryError",
+    "GreenbriError",
+    "InputError",
+    "InputTooLargeError",
+    "MalformedInputError",
+    "MirrorMissingError",
+    "MissingColumnError",
+    "SourceError",
+    "StoreError",
+    "StoreLockedError",
+    "UnknownFormatError",
+    "VersionNotFoundError",
+]
+
+
+class GreenbriError(Exception):
+    """Base of every error greenbri raises on purpose.
+
+    Parameters
+    ----------
+    message
+        What was wrong, in a sentence a user can act on.
+    hint
+        How to fix it. Shown after the message.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message} Fix: {self.hint}"
+        return self.message
+
+
+class ConfigurationError(GreenbriError):
+    """A setting is missing or invalid."""
+
+
+class InputError(GreenbriError):
+    """A file or value given to greenbri cannot be used.
+
+    Parameters
+    ----------
+    source
+        The file name (or other input name) the problem was found in.
+    location
+        Where in it: ``"row 12"``, ``"feature 3 (id=WDPA-55)"``, ``"column 'lon'"``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        location: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.source = source
+        self.location = location
+        super().__init__(message, hint=hint)
+
+    def __str__(self) -> str:
+        where = ", ".join(part for part in (self.source, self.location) if part)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text = f"{text} Fix: {self.hint}"
+        return text
+
+
+class UnknownFormatError(InputError):
+    """The input's format could not be recognised."""
+
+
+class EmptyInputError(InputError):
+    """The input holds no features or rows."""
+
+
+class MalformedInputError(InputError):
+    """The input is truncated or does not parse."""
+
+
+class InputTooLargeError(InputError):
+    """The input is larger than the configured limit."""
+
+
+class EncodingError(InputError):
+    """Text in the input cannot be decoded with the detected or given encoding."""
+
+
+class CoordinateReferenceError(InputError):
+    """The coordinate reference system is missing or unknown."""
+
+
+class CoordinateRangeError(InputError):
+    """Coordinates fall outside the valid range of longitude and latitude."""
+
+
+class GeometryError(InputError):
+    """A geometry is empty or invalid and cannot be repaired."""
+
+
+class DuplicateIdError(InputError):
+    """The id column holds the same value more than once."""
+
+
+class MissingColumnError(InputError):
+    """A column that was named (or is required) is not in the input."""
+
+
+class CatalogError(GreenbriError):
+    """Dataset metadata is invalid (bad id, unknown theme, missing title...)."""
+
+
+class StoreError(GreenbriError):
+    """The data store cannot do what was asked."""
+
+
+class StoreLockedError(StoreError):
+    """Another writer holds the store's write lock."""
+
+
+class DatasetNotFoundError(StoreError):
+    """No dataset with the given id is in the catalog."""
+
+
+class VersionNotFoundError(StoreError):
+    """The dataset has no version with the given number."""
+
+
+class SourceError(GreenbriError):
+    """An upstream source or its mirror failed."""
+
+
+class DownloadError(SourceError):
+    """An HTTP request failed after its retries."""
+
+
+class MirrorMissingError(SourceError):
+    """The configured mirror does not hold the requested file."""
