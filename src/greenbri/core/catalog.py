@@ -183,7 +183,8 @@ class Provenance:
 
     ``recorded_at`` is an ISO 8601 UTC timestamp; ``command`` the greenbri command
     or API call that made it; ``input_sha256`` the digest of the input bytes (for
-    several input files, of their sorted digests).
+    several input files, of their sorted digests); ``options_digest`` the digest of
+    the import options and metadata, so that re-running the same import is a no-op.
     """
 
     recorded_at: str
@@ -194,6 +195,7 @@ class Provenance:
     input_format: str = ""
     input_encoding: str = ""
     input_crs: str = ""
+    options_digest: str = ""
 
     def to_dict(self) -> dict[str, str]:
         return {
@@ -205,6 +207,7 @@ class Provenance:
             "input_format": self.input_format,
             "input_encoding": self.input_encoding,
             "input_crs": self.input_crs,
+            "options_digest": self.options_digest,
         }
 
     @classmethod

@@ -1,0 +1,42 @@
+"""The one place where adapters are built from settings and wired together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from greenbri.adapters.readers.base import ReadOptions
+from greenbri.adapters.sources.context import FetchContext
+from greenbri.adapters.sources.http import HttpClient
+from greenbri.adapters.sources.mirror import Mirror
+from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.config import Settings
+
+__all__ = ["build_fetch_context", "build_http_client", "build_store", "read_options"]
+
+
+def build_store(settings: Settings) -> EmbeddedStore:
+    """The store the settings select (the embedded DuckDB + GeoParquet store)."""
+    return EmbeddedStore(settings.data_dir, lock_timeout_s=settings.lock_timeout_s)
+
+
+def build_http_client(settings: Settings) -> HttpClient:
+    return HttpClient(timeout_s=settings.http_timeout_s, max_attempts=settings.http_retries)
+
+
+def build_fetch_context(
+    settings: Settings,
+    options: Mapping[str, str] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    client: HttpClient | None = None,
+) -> FetchContext:
+    """A connector's context: HTTP client, mirror (if configured), cache, options."""
+    client = client or build_http_client(settings)
+    mirror = Mirror.from_setting(settings.mirror, client=client, cache_dir=settings.effective_cache_dir) if settings.mirror else None
+    cache_dir = settings.effective_cache_dir
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    return FetchContext(client=client, mirror=mirror, cache_dir=cache_dir, options=dict(options or {}), progress=progress)
+
+
+def read_options(settings: Settings, **values: object) -> ReadOptions:
+    """ReadOptions with the settings' input size limit and the given values."""
+    return ReadOptions(max_bytes=settings.max_input_bytes, **{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]

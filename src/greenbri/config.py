@@ -1,0 +1,112 @@
+"""Typed settings, read from ``GREENBRI_*`` environment variables once at start-up.
+
+Nothing here runs at import time: call :func:`load_settings` (the CLI and the
+Python API do) with the environment to read, so tests and embedders pass their
+own mapping.
+
+=============================  ===========================================  =====================
+variable                       meaning                                      default
+=============================  ===========================================  =====================
+``GREENBRI_DATA_DIR``          where the embedded store keeps its files     ``$XDG_DATA_HOME/greenbri``
+                                                                            (``~/.local/share/greenbri``)
+``GREENBRI_STORE``             ``embedded`` (DuckDB + GeoParquet)           ``embedded``
+``GREENBRI_MIRROR``            a directory or http(s) URL mirroring the     none (upstream URLs)
+                               upstream sources
+``GREENBRI_CACHE_DIR``         downloads cache                              ``<data dir>/cache``
+``GREENBRI_BOUNDARY_VIEW``     point of view for country names and          ``china``
+                               boundaries
+``GREENBRI_MAX_INPUT_BYTES``   largest input file accepted, in bytes        2147483648 (2 GiB)
+``GREENBRI_HTTP_TIMEOUT_S``    HTTP timeout, seconds                        60
+``GREENBRI_HTTP_RETRIES``      attempts per HTTP request                    4
+``GREENBRI_LOCK_TIMEOUT_S``    how long a writer waits for the store lock   30
+=============================  ===========================================  =====================
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from greenbri.core.errors import ConfigurationError
+
+__all__ = ["ENVIRONMENT_VARIABLES", "Settings", "load_settings"]
+
+#: Setting name -> environment variable, documented in docs/user-guide.md.
+ENVIRONMENT_VARIABLES: dict[str, str] = {
+    "data_dir": "GREENBRI_DATA_DIR",
+    "store": "GREENBRI_STORE",
+    "mirror": "GREENBRI_MIRROR",
+    "cache_dir": "GREENBRI_CACHE_DIR",
+    "boundary_view": "GREENBRI_BOUNDARY_VIEW",
+    "max_input_bytes": "GREENBRI_MAX_INPUT_BYTES",
+    "http_timeout_s": "GREENBRI_HTTP_TIMEOUT_S",
+    "http_retries": "GREENBRI_HTTP_RETRIES",
+    "lock_timeout_s": "GREENBRI_LOCK_TIMEOUT_S",
+}
+
+
+def _default_data_dir(environment: Mapping[str, str]) -> Path:
+    base = environment.get("XDG_DATA_HOME") or str(Path(environment.get("HOME", "~")) / ".local" / "share")
+    return Path(base).expanduser() / "greenbri"
+
+
+class Settings(BaseModel):
+    """Validated settings of one greenbri process."""
+
+    model_config = ConfigDict(frozen=True)
+
+    data_dir: Path
+    store: str = "embedded"
+    mirror: str | None = None
+    cache_dir: Path | None = None
+    boundary_view: str = "china"
+    max_input_bytes: int = Field(default=2 * 1024**3, gt=0)
+    http_timeout_s: float = Field(default=60.0, gt=0)
+    http_retries: int = Field(default=4, ge=1, le=20)
+    lock_timeout_s: float = Field(default=30.0, ge=0)
+
+    @field_validator("store")
+    @classmethod
+    def _known_store(cls, value: str) -> str:
+        if value != "embedded":
+            raise ValueError(
+                "only 'embedded' (DuckDB + GeoParquet) is available in this version; "
+                "the PostGIS store comes later"
+            )
+        return value
+
+    @property
+    def effective_cache_dir(self) -> Path:
+        return self.cache_dir or self.data_dir / "cache"
+
+    def describe(self) -> dict[str, str | None]:
+        """Settings as strings, for ``greenbri config show``."""
+        values = self.model_dump()
+        values["cache_dir"] = self.effective_cache_dir
+        return {name: (None if value is None else str(value)) for name, value in values.items()}
+
+
+def load_settings(environment: Mapping[str, str] | None = None) -> Settings:
+    """Build :class:`Settings` from ``environment`` (default: ``os.environ``).
+
+    Raises :class:`ConfigurationError` naming the variable and the problem.
+    """
+    environment = os.environ if environment is None else environment
+    values: dict[str, object] = {"data_dir": _default_data_dir(environment)}
+    for name, variable in ENVIRONMENT_VARIABLES.items():
+        raw = environment.get(variable)
+        if raw not in (None, ""):
+            values[name] = raw
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "?"
+        variable = ENVIRONMENT_VARIABLES.get(name, name)
+        raise ConfigurationError(
+            f"Setting {variable}={values.get(name)!r} is invalid: {first['msg']}.",
+            hint=f"correct or unset {variable}; see docs/user-guide.md#settings.",
+        ) from None

@@ -1,0 +1,276 @@
+"""Pure geometry checks and repairs used when data is imported.
+
+Everything here works on numpy arrays of shapely geometries (``None`` for a
+missing geometry) and returns plain values; no I/O and no data frames, so the
+readers, the store and the tests can share one definition of "valid".
+
+* :func:`parse_wkt` / :func:`parse_wkb` turn text or binary geometries into
+  shapely objects, closing unclosed rings and reporting what was closed.
+* :func:`find_out_of_range` finds coordinates outside longitude -180..180 and
+  latitude -90..90 (or not finite).
+* :func:`repair_geometries` repairs invalid geometries with
+  :func:`shapely.make_valid`, keeping each geometry's dimension, and reports
+  what it cannot repair.
+* :func:`swap_verdict` tells whether points look like they have longitude and
+  latitude exchanged, given the polygon of the country each claims to be in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+
+__all__ = [
+    "GeometryArray",
+    "OutOfRange",
+    "ParseOutcome",
+    "Problem",
+    "Repair",
+    "RepairOutcome",
+    "SwapVerdict",
+    "find_out_of_range",
+    "parse_wkb",
+    "parse_wkt",
+    "repair_geometries",
+    "swap_verdict",
+]
+
+#: A one-dimensional object array of shapely geometries or ``None``.
+GeometryArray = NDArray[np.object_]
+
+_POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One geometry that was changed: its position, what was wrong, what was done."""
+
+    index: int
+    problem: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One geometry that could not be used, and why."""
+
+    index: int
+    problem: str
+
+
+@dataclass(frozen=True)
+class ParseOutcome:
+    """Geometries parsed from WKT or WKB, with the ones fixed or unparseable."""
+
+    geometries: GeometryArray
+    repairs: tuple[Repair, ...]
+    failures: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class RepairOutcome:
+    """Geometries after :func:`repair_geometries`."""
+
+    geometries: GeometryArray
+    repairs: tuple[Repair, ...]
+    unrepairable: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class OutOfRange:
+    """The first coordinate of a geometry that is not a valid longitude/latitude."""
+
+    index: int
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class SwapVerdict:
+    """How many points lie in their claimed country as given and with lon/lat exchanged."""
+
+    checked: int
+    inside: int
+    inside_swapped: int
+
+    @property
+    def looks_swapped(self) -> bool:
+        """True when no point lies in its country but most do once lon and lat are exchanged.
+
+        "Most" (at least half) rather than "all" because coastal points often fall
+        just outside generalised country outlines even when they are right.
+        """
+        return self.checked > 0 and self.inside == 0 and 2 * self.inside_swapped >= self.checked
+
+
+def _as_object_array(values: Sequence[Any] | NDArray[Any]) -> GeometryArray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = list(values)
+    return array
+
+
+def _parse(
+    values: Sequence[Any] | NDArray[Any],
+    parser: Callable[..., Any],
+) -> ParseOutcome:
+    raw = _as_object_array(values)
+    missing = np.array([value is None or (isinstance(value, float) and np.isnan(value)) for value in raw])
+    cleaned = raw.copy()
+    cleaned[missing] = None
+    geometries = _as_object_array(parser(cleaned, on_invalid="ignore"))
+    repairs: list[Repair] = []
+    failures: list[Problem] = []
+    for index in np.flatnonzero((geometries == None) & ~missing):  # noqa: E711 - elementwise
+        position = int(index)
+        try:
+            parser(cleaned[position], on_invalid="raise")
+            reason = "unparseable geometry"
+        except shapely.errors.GEOSException as error:
+            reason = str(error).removeprefix("ParseException: ").removeprefix("IllegalArgumentException: ")
+        fixed = parser(cleaned[position], on_invalid="fix")
+        if fixed is None:
+            failures.append(Problem(position, reason))
+        else:
+            geometries[position] = fixed
+            repairs.append(Repair(position, reason, "closed the unclosed ring(s)"))
+    return ParseOutcome(geometries, tuple(repairs), tuple(failures))
+
+
+def parse_wkt(values: Sequence[Any] | NDArray[Any]) -> ParseOutcome:
+    """Parse WKT strings (``None`` or NaN stay ``None``), fixing unclosed rings."""
+    return _parse(values, shapely.from_wkt)
+
+
+def parse_wkb(values: Sequence[Any] | NDArray[Any]) -> ParseOutcome:
+    """Parse WKB bytes (``None`` stays ``None``), fixing unclosed rings."""
+    return _parse(values, shapely.from_wkb)
+
+
+def find_out_of_range(geometries: GeometryArray) -> list[OutOfRange]:
+    """Geometries with a coordinate outside lon -180..180 / lat -90..90 or not finite.
+
+    Returns one entry per offending geometry, in order, with its first bad coordinate.
+    """
+    present = np.array([geometry is not None for geometry in geometries], dtype=bool)
+    if not present.any():
+        return []
+    bounds = np.full((len(geometries), 4), 0.0)
+    bounds[present] = shapely.bounds(geometries[present])
+    empty = np.isnan(bounds).all(axis=1)
+    with np.errstate(invalid="ignore"):
+        bad = (
+            (bounds[:, 0] < -180)
+            | (bounds[:, 2] > 180)
+            | (bounds[:, 1] < -90)
+            | (bounds[:, 3] > 90)
+            | ~np.isfinite(bounds).all(axis=1)
+        ) & ~empty
+    found: list[OutOfRange] = []
+    for index in np.flatnonzero(bad):
+        coordinates = shapely.get_coordinates(geometries[index])
+        x = coordinates[:, 0]
+        y = coordinates[:, 1]
+        with np.errstate(invalid="ignore"):
+            wrong = ~np.isfinite(x) | ~np.isfinite(y) | (np.abs(x) > 180) | (np.abs(y) > 90)
+        first = int(np.flatnonzero(wrong)[0]) if wrong.any() else 0
+        found.append(OutOfRange(int(index), float(x[first]), float(y[first])))
+    return found
+
+
+def _same_dimension_parts(repaired: Any, dimension: int) -> Any:
+    """The parts of ``repaired`` of ``dimension``; None when there are none."""
+    if shapely.is_empty(repaired):
+        return None
+    if int(shapely.get_dimensions(repaired)) == dimension and repaired.geom_type != "GeometryCollection":
+        return repaired
+    parts = [part for part in shapely.get_parts(repaired) if int(shapely.get_dimensions(part)) == dimension]
+    parts = [part for part in parts if not shapely.is_empty(part)]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    if dimension == 2:
+        return shapely.union_all(parts)
+    if dimension == 1:
+        return shapely.multilinestrings(parts)
+    return shapely.multipoints(parts)
+
+
+def repair_geometries(geometries: GeometryArray) -> RepairOutcome:
+    """Repair invalid geometries; report empty, non-finite and collapsing ones.
+
+    ``None`` entries are left alone (the caller decides what a missing geometry
+    means). Polygons are repaired with the ``structure`` method, which keeps the
+    area the rings were meant to enclose (a bowtie becomes two triangles,
+    overlapping parts are merged); other types with the ``linework`` method. A
+    repair that would change the geometry's dimension (a polygon collapsing to
+    a line) is not a repair: the geometry is reported as unrepairable.
+    """
+    result = geometries.copy()
+    present = np.array([geometry is not None for geometry in geometries], dtype=bool)
+    repairs: list[Repair] = []
+    unrepairable: list[Problem] = []
+    if not present.any():
+        return RepairOutcome(result, (), ())
+    empty = np.zeros(len(geometries), dtype=bool)
+    empty[present] = shapely.is_empty(geometries[present])
+    valid = np.ones(len(geometries), dtype=bool)
+    valid[present] = shapely.is_valid(geometries[present])
+    for index in np.flatnonzero(empty):
+        unrepairable.append(Problem(int(index), f"empty geometry ({geometries[index].geom_type} EMPTY)"))
+    for index in np.flatnonzero(~valid & ~empty):
+        position = int(index)
+        geometry = geometries[position]
+        reason = str(shapely.is_valid_reason(geometry))
+        coordinates = shapely.get_coordinates(geometry, include_z=False)
+        if not np.isfinite(coordinates).all():
+            unrepairable.append(Problem(position, f"{reason}: a coordinate is not a number"))
+            continue
+        dimension = int(shapely.get_dimensions(geometry))
+        if geometry.geom_type in _POLYGONAL:
+            repaired = shapely.make_valid(geometry, method="structure", keep_collapsed=False)
+        else:
+            repaired = shapely.make_valid(geometry)
+        kept = _same_dimension_parts(repaired, dimension)
+        if kept is None or not shapely.is_valid(kept):
+            unrepairable.append(
+                Problem(position, f"{reason}; repairing it would collapse the {geometry.geom_type} "
+                        f"to {repaired.geom_type if not shapely.is_empty(repaired) else 'nothing'}")
+            )
+            continue
+        action = f"made valid with shapely.make_valid: {geometry.geom_type} -> {kept.geom_type}"
+        if kept is not repaired:
+            action += " (dropped collapsed lower-dimension parts)"
+        result[position] = kept
+        repairs.append(Repair(position, reason, action))
+    unrepairable.sort(key=lambda problem: problem.index)
+    return RepairOutcome(result, tuple(repairs), tuple(unrepairable))
+
+
+def swap_verdict(
+    countries: GeometryArray,
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+) -> SwapVerdict:
+    """Count points inside their claimed country, as given and with lon/lat exchanged.
+
+    ``countries[i]`` is the polygon of the country point ``i`` claims to be in,
+    or ``None`` when unknown (such points are not counted).
+    """
+    known = np.array([country is not None for country in countries], dtype=bool)
+    known &= np.isfinite(lon) & np.isfinite(lat)
+    if not known.any():
+        return SwapVerdict(0, 0, 0)
+    polygons = countries[known]
+    x = lon[known]
+    y = lat[known]
+    inside = shapely.intersects_xy(polygons, x, y)
+    swappable = np.abs(x) <= 90
+    inside_swapped = np.zeros(len(x), dtype=bool)
+    inside_swapped[swappable] = shapely.intersects_xy(polygons[swappable], y[swappable], x[swappable])
+    return SwapVerdict(int(known.sum()), int(np.count_nonzero(inside)), int(np.count_nonzero(inside_swapped)))

@@ -1,0 +1,18 @@
+"""Settings and store for one CLI invocation (built on first use, never at import)."""
+
+from __future__ import annotations
+
+from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.bootstrap import build_store
+from greenbri.config import Settings, load_settings
+
+__all__ = ["open_store", "settings_from"]
+
+
+def settings_from() -> Settings:
+    """Settings from the environment (``--data-dir`` sets GREENBRI_DATA_DIR before this runs)."""
+    return load_settings()
+
+
+def open_store(settings: Settings | None = None) -> EmbeddedStore:
+    return build_store(settings or settings_from())

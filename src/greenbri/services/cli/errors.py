@@ -1,0 +1,69 @@
+"""How the CLI turns errors into messages and exit codes: one table.
+
+============================  =====  ===========================================
+error class                   code   meaning
+============================  =====  ===========================================
+(success)                     0
+InputError and subclasses     2      the input file or an argument is unusable
+CatalogError                  2      invalid dataset metadata
+ConfigurationError            3      a GREENBRI_* setting is invalid
+DatasetNotFoundError          4      unknown dataset id
+VersionNotFoundError          4      unknown version
+StoreLockedError              5      another process is writing the store
+StoreError                    6      the store cannot do what was asked
+SourceError and subclasses    7      an upstream source or the mirror failed
+GreenbriError (other)         1
+============================  =====  ===========================================
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from greenbri.core import errors
+
+__all__ = ["EXIT_CODES", "exit_code_for", "handle_errors"]
+
+EXIT_CODES: tuple[tuple[type[errors.GreenbriError], int], ...] = (
+    (errors.InputError, 2),
+    (errors.CatalogError, 2),
+    (errors.ConfigurationError, 3),
+    (errors.DatasetNotFoundError, 4),
+    (errors.VersionNotFoundError, 4),
+    (errors.StoreLockedError, 5),
+    (errors.StoreError, 6),
+    (errors.SourceError, 7),
+    (errors.GreenbriError, 1),
+)
+
+Function = TypeVar("Function", bound=Callable[..., Any])
+
+
+def exit_code_for(error: errors.GreenbriError) -> int:
+    """The exit code of ``error``: the first matching row of :data:`EXIT_CODES`."""
+    for error_class, code in EXIT_CODES:
+        if isinstance(error, error_class):
+            return code
+    return 1
+
+
+def handle_errors(function: Function) -> Function:
+    """Run a command; show a GreenbriError as a one-paragraph message and exit with its code."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except errors.GreenbriError as error:
+            console = Console(stderr=True, soft_wrap=True)
+            console.print(f"[bold red]error[/] ({type(error).__name__}): {error}", highlight=False, markup=True)
+            sys.stderr.flush()
+            raise typer.Exit(exit_code_for(error)) from None
+
+    return wrapper  # type: ignore[return-value]

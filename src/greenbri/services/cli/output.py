@@ -1,0 +1,28 @@
+"""Printing results: rich tables for people, JSON for scripts (``--json``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["console", "print_json", "print_table"]
+
+console = Console(soft_wrap=True)
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as sorted, indented JSON on stdout (UTF-8, Chinese kept as is)."""
+    console.out(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str), highlight=False)
+
+
+def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if value is None else str(value) for value in row))
+    console.print(table)
