@@ -20,7 +20,7 @@ def build_store(settings: Settings) -> EmbeddedStore:
 
 
 def build_http_client(settings: Settings) -> HttpClient:
-    return HttpClient(timeout_s=settings.http_timeout_s, max_attempts=settings.http_retries)
+    return HttpClient(timeout=settings.http_timeout_s, max_attempts=settings.http_retries)
 
 
 def build_fetch_context(

@@ -33,6 +33,7 @@ __all__ = [
     "Repair",
     "RepairOutcome",
     "SwapVerdict",
+    "clamp_rounding",
     "find_out_of_range",
     "parse_wkb",
     "parse_wkt",
@@ -44,6 +45,10 @@ __all__ = [
 GeometryArray = NDArray[np.object_]
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
+
+#: Coordinates this little beyond +-180 / +-90 degrees (about 1 cm) are floating-point
+#: rounding, not errors: :func:`clamp_rounding` moves them onto the limit.
+RANGE_TOLERANCE = 1e-7
 
 
 @dataclass(frozen=True)
@@ -151,23 +156,29 @@ def parse_wkb(values: Sequence[Any] | NDArray[Any]) -> ParseOutcome:
     return _parse(values, shapely.from_wkb)
 
 
-def find_out_of_range(geometries: GeometryArray) -> list[OutOfRange]:
-    """Geometries with a coordinate outside lon -180..180 / lat -90..90 or not finite.
+def _bounds(geometries: GeometryArray) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    present = np.array([geometry is not None for geometry in geometries], dtype=bool)
+    bounds = np.full((len(geometries), 4), 0.0)
+    if present.any():
+        bounds[present] = shapely.bounds(geometries[present])
+    empty = np.isnan(bounds).all(axis=1)
+    return bounds, empty
+
+
+def find_out_of_range(geometries: GeometryArray, tolerance: float = RANGE_TOLERANCE) -> list[OutOfRange]:
+    """Geometries with a coordinate outside lon -180..180 / lat -90..90 (beyond ``tolerance``) or not finite.
 
     Returns one entry per offending geometry, in order, with its first bad coordinate.
     """
-    present = np.array([geometry is not None for geometry in geometries], dtype=bool)
-    if not present.any():
-        return []
-    bounds = np.full((len(geometries), 4), 0.0)
-    bounds[present] = shapely.bounds(geometries[present])
-    empty = np.isnan(bounds).all(axis=1)
+    lon_limit = 180 + tolerance
+    lat_limit = 90 + tolerance
+    bounds, empty = _bounds(geometries)
     with np.errstate(invalid="ignore"):
         bad = (
-            (bounds[:, 0] < -180)
-            | (bounds[:, 2] > 180)
-            | (bounds[:, 1] < -90)
-            | (bounds[:, 3] > 90)
+            (bounds[:, 0] < -lon_limit)
+            | (bounds[:, 2] > lon_limit)
+            | (bounds[:, 1] < -lat_limit)
+            | (bounds[:, 3] > lat_limit)
             | ~np.isfinite(bounds).all(axis=1)
         ) & ~empty
     found: list[OutOfRange] = []
@@ -176,10 +187,39 @@ def find_out_of_range(geometries: GeometryArray) -> list[OutOfRange]:
         x = coordinates[:, 0]
         y = coordinates[:, 1]
         with np.errstate(invalid="ignore"):
-            wrong = ~np.isfinite(x) | ~np.isfinite(y) | (np.abs(x) > 180) | (np.abs(y) > 90)
+            wrong = ~np.isfinite(x) | ~np.isfinite(y) | (np.abs(x) > lon_limit) | (np.abs(y) > lat_limit)
         first = int(np.flatnonzero(wrong)[0]) if wrong.any() else 0
         found.append(OutOfRange(int(index), float(x[first]), float(y[first])))
     return found
+
+
+def clamp_rounding(geometries: GeometryArray) -> tuple[GeometryArray, tuple[Repair, ...]]:
+    """Move coordinates a rounding error beyond +-180 / +-90 onto the limit, recording each geometry moved.
+
+    Call after :func:`find_out_of_range` found nothing, so every excess is within the tolerance.
+    """
+    bounds, empty = _bounds(geometries)
+    beyond = (
+        (bounds[:, 0] < -180) | (bounds[:, 2] > 180) | (bounds[:, 1] < -90) | (bounds[:, 3] > 90)
+    ) & ~empty
+    result = geometries.copy()
+    repairs: list[Repair] = []
+
+    def clip(coordinates: NDArray[np.float64]) -> NDArray[np.float64]:
+        clipped = coordinates.copy()
+        clipped[:, 0] = np.clip(clipped[:, 0], -180, 180)
+        clipped[:, 1] = np.clip(clipped[:, 1], -90, 90)
+        return clipped
+
+    for index in np.flatnonzero(beyond):
+        row = bounds[index]
+        worst = max(-180 - row[0], row[2] - 180, -90 - row[1], row[3] - 90)
+        result[index] = shapely.transform(geometries[index], clip, include_z=None)
+        repairs.append(
+            Repair(int(index), f"coordinate beyond the longitude/latitude limit by {worst:.1e} degrees "
+                   "(floating-point rounding)", "moved onto the limit")
+        )
+    return result, tuple(repairs)
 
 
 def _same_dimension_parts(repaired: Any, dimension: int) -> Any:

@@ -47,6 +47,12 @@ class ReadOptions:
         Column with ISO 3166-1 alpha-3 codes, used to warn about swapped lon/lat.
     max_bytes
         Reject inputs larger than this many bytes.
+    allow_missing_geometry
+        Keep features or rows without a geometry (a CSV/XLSX row whose lon/lat
+        are both blank, a null GeoJSON geometry) with a null geometry and a
+        warning. By default they are an error naming them, because silently
+        importing points that cannot be screened hides a data problem. An
+        input where *no* row has a geometry is read as a table either way.
     """
 
     format: str | None = None
@@ -60,6 +66,7 @@ class ReadOptions:
     id_column: str | None = None
     country_column: str | None = None
     max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    allow_missing_geometry: bool = False
 
 
 @dataclass

@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from greenbri.adapters.readers.base import ReadOptions
-from greenbri.core.catalog import Bilingual, DatasetKind, Licence, ReceptorRole, SourceInfo, Theme
+from greenbri.core.catalog import (
+    AccessLevel,
+    Bilingual,
+    DatasetKind,
+    Licence,
+    ReceptorRole,
+    SourceInfo,
+    Theme,
+)
 
 __all__ = ["Connector", "DatasetDefaults", "FetchedInput", "PostRead"]
 
@@ -25,7 +33,10 @@ PostRead = Callable[[Any], tuple[Any, list[str]]]
 
 @dataclass(frozen=True)
 class DatasetDefaults:
-    """Catalog metadata a connector gives the dataset it produces."""
+    """Catalog metadata a connector gives the dataset it produces.
+
+    ``access`` is ``RESTRICTED`` for sources whose terms forbid redistribution (WDPA).
+    """
 
     dataset_id: str
     title: Bilingual
@@ -36,16 +47,22 @@ class DatasetDefaults:
     licence: Licence
     receptor_role: ReceptorRole | None = None
     read_options: ReadOptions = field(default_factory=ReadOptions)
+    access: AccessLevel = AccessLevel.PUBLIC
 
 
 @dataclass(frozen=True)
 class FetchedInput:
-    """Local files obtained by a connector, ready for a reader."""
+    """Local files obtained by a connector, ready for a reader.
+
+    ``notes`` are messages for the user about what was fetched (e.g. that a mirror
+    copy's upstream version is not known).
+    """
 
     paths: tuple[Path, ...]
     fetched_from: str
     defaults: DatasetDefaults
     post_read: PostRead | None = None
+    notes: tuple[str, ...] = ()
 
 
 class Connector(Protocol):

@@ -82,9 +82,9 @@ def start_command(
         return
     print_table(
         f"greenbri catalog 数据目录 — {summary['dataset_count']} datasets, {summary['feature_count']} features",
-        ["id", "title", "标题", "kind", "theme", "version", "features", "licence"],
+        ["id", "title / 标题", "kind", "version", "features"],
         [
-            [row["id"], row["title"]["en"], row["title"]["zh"], row["kind"], row["theme"], row["latest_version"], row["feature_count"], row["licence"]]
+            [row["id"], f"{row['title']['en']}\n{row['title']['zh']}", row["kind"], row["latest_version"], row["feature_count"]]
             for row in summary["datasets"]
         ],
     )

@@ -1,0 +1,57 @@
+"""Settings: defaults, environment variables, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from greenbri.config import ENVIRONMENT_VARIABLES, load_settings
+from greenbri.core.errors import ConfigurationError
+
+
+def test_defaults_follow_the_xdg_data_home() -> None:
+    settings = load_settings({"HOME": "/home/ana", "XDG_DATA_HOME": "/srv/data"})
+    assert settings.data_dir == Path("/srv/data/greenbri")
+    assert settings.effective_cache_dir == Path("/srv/data/greenbri/cache")
+    assert settings.boundary_view == "china"
+    assert settings.store == "embedded"
+
+
+def test_every_setting_has_a_variable_that_sets_it() -> None:
+    environment = {
+        "HOME": "/home/ana",
+        "GREENBRI_DATA_DIR": "/d",
+        "GREENBRI_MIRROR": "/m",
+        "GREENBRI_CACHE_DIR": "/c",
+        "GREENBRI_BOUNDARY_VIEW": "de_facto",
+        "GREENBRI_MAX_INPUT_BYTES": "1000",
+        "GREENBRI_HTTP_TIMEOUT_S": "5",
+        "GREENBRI_HTTP_RETRIES": "2",
+        "GREENBRI_LOCK_TIMEOUT_S": "0",
+        "GREENBRI_STORE": "embedded",
+    }
+    settings = load_settings(environment)
+    assert set(environment) - {"HOME"} == set(ENVIRONMENT_VARIABLES.values())
+    assert (settings.data_dir, settings.mirror, settings.cache_dir) == (Path("/d"), "/m", Path("/c"))
+    assert (settings.max_input_bytes, settings.http_retries, settings.lock_timeout_s) == (1000, 2, 0)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("GREENBRI_MAX_INPUT_BYTES", "lots", "GREENBRI_MAX_INPUT_BYTES='lots' is invalid"),
+        ("GREENBRI_HTTP_RETRIES", "0", "GREENBRI_HTTP_RETRIES='0' is invalid"),
+        ("GREENBRI_STORE", "oracle://x", "only 'embedded'"),
+    ],
+)
+def test_a_bad_value_names_the_variable(variable: str, value: str, expected: str) -> None:
+    with pytest.raises(ConfigurationError, match=expected) as raised:
+        load_settings({"HOME": "/h", variable: value})
+    assert "docs/user-guide.md" in str(raised.value)
+
+
+def test_the_user_guide_documents_every_variable() -> None:
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    missing = [variable for variable in ENVIRONMENT_VARIABLES.values() if f"`{variable}`" not in guide]
+    assert missing == []
