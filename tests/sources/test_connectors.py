@@ -86,7 +86,7 @@ def test_natural_earth_from_mirror(mirror_context, shared_mirror: Path, name: st
     assert path.name.endswith(".geojson.gz")
     assert fetched.fetched_from == str(path)
     defaults = fetched.defaults
-    validate_dataset_id(defaults.dataset_id)
+    assert defaults.dataset_id == name
     assert defaults.kind is DatasetKind.VECTOR_LAYER
     assert defaults.receptor_role is role
     assert defaults.title.en and defaults.title.zh and defaults.description.zh
@@ -231,6 +231,7 @@ def test_owid_co2_from_mirror_names_the_release(mirror_context, shared_mirror: P
     assert fetched.paths == (shared_mirror / "indicators" / "owid-co2-data_2021-02.csv",)
     defaults = fetched.defaults
     assert defaults.kind is DatasetKind.INDICATOR_TABLE
+    assert defaults.dataset_id == "owid-co2"
     assert defaults.source.upstream_version == "release 2021-02"
     assert defaults.source.url == "https://raw.githubusercontent.com/owid/co2-data/master/owid-co2-data.csv"
     assert defaults.licence.name == "CC BY 4.0"
@@ -293,7 +294,7 @@ def test_worldbank_from_mirror_alias(mirror_context):
     assert len(rows) == 8184
     china = [row for row in rows if row["country_iso3"] == "CHN"]
     assert china and all(row["indicator_id"] == "EN.ATM.PM25.MC.M3" for row in china)
-    assert fetched.defaults.dataset_id == "wb-en-atm-pm25-mc-m3"
+    assert fetched.defaults.dataset_id == "worldbank-en-atm-pm25-mc-m3"
     assert fetched.defaults.theme is Theme.AIR
     assert fetched.defaults.title.zh.startswith("PM2.5")
     assert fetched.defaults.source.upstream_version == "unknown (mirror copy)"

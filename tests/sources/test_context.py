@@ -43,7 +43,7 @@ def test_from_env(tmp_path: Path, client_factory):
     context = FetchContext.from_env(
         {"indicator": "EN.ATM.PM25.MC.M3"},
         client=client,
-        environ={"GREENBRI_MIRROR": str(tmp_path), "GREENBRI_CACHE": str(tmp_path / "cache")},
+        environ={"GREENBRI_MIRROR": str(tmp_path), "GREENBRI_CACHE_DIR": str(tmp_path / "cache")},
     )
     assert isinstance(context.mirror, DirectoryMirror)
     assert context.cache_dir == tmp_path / "cache"

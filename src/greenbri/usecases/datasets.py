@@ -145,6 +145,7 @@ def import_dataset(
     (``created=False``).
     """
     options = options or ReadOptions()
+    metadata.to_record(DatasetKind.VECTOR_LAYER)  # validate the id and titles before any work
     report = progress or (lambda stage: None)
     paths = [paths] if isinstance(paths, Path | str) else list(paths)
     paths = [Path(path) for path in paths]

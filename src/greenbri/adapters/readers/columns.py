@@ -70,10 +70,10 @@ def _find(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
 
 
 def _blank(values: pd.Series) -> np.ndarray:
-    blank = values.isna().to_numpy()
+    blank = values.isna().to_numpy(dtype=bool)
     if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
         text = values.astype("string").str.strip()
-        blank |= (text == "").fillna(True).to_numpy(dtype=bool)
+        blank = blank | (text == "").fillna(True).to_numpy(dtype=bool)
     return blank
 
 
@@ -109,8 +109,8 @@ def _points(part: RawPart, lon_column: str, lat_column: str, options: ReadOption
         first = int(half[0])
         has, lacks = ("latitude", "longitude") if lon_blank[first] else ("longitude", "latitude")
         raise GeometryError(
-            f"The row has a {has} but no {lacks} (columns {lon_column!r}/{lat_column!r}); "
-            f"{len(half)} rows are like it: {_rows(part, half)}.",
+            f"The row has a {has} but no {lacks} (columns {lon_column!r}/{lat_column!r})"
+            f"{f'; {len(half)} rows are like it: {_rows(part, half)}' if len(half) > 1 else ''}.",
             source=part.name,
             location=location("row", first),
             hint="fill in both coordinates, or blank both so that the row has no geometry.",

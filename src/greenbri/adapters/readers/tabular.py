@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 
 import pandas as pd
@@ -23,7 +24,20 @@ from greenbri.core.errors import EmptyInputError, InputError, MalformedInputErro
 __all__ = ["read_csv", "read_parquet_table", "read_xlsx"]
 
 _DELIMITERS = (",", ";", "\t", "|")
-_ROW_IN_MESSAGE = re.compile(r"(?:row|line) (\d+)")
+_ROW_IN_MESSAGE = re.compile(r"\b(row|line) (\d+)")
+_QUOTING_HINT = (
+    "check that line: every row needs as many fields as the header, and a field holding the delimiter "
+    'or a line break must be in double quotes, with quotes inside it doubled ("").'
+)
+
+
+def _line_in(message: str) -> str | None:
+    """pandas says 'line N' (from 1) or 'row N' (from 0, header included); both as a file line."""
+    found = _ROW_IN_MESSAGE.search(message)
+    if not found:
+        return None
+    number = int(found.group(2)) + (1 if found.group(1) == "row" else 0)
+    return f"line {number}"
 
 
 def _delimiter(text: str, given: str | None) -> str:
@@ -42,21 +56,29 @@ def read_csv(entry: InputFile, options: ReadOptions) -> RawPart:
     if not text.strip():
         raise EmptyInputError("The file holds only blank text.", source=entry.name, hint="check the export.")
     notes: list[str] = []
-    with caught_warnings(entry.name, notes):
+    with caught_warnings(entry.name, notes), warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
-            frame = pd.read_csv(io.StringIO(text), sep=_delimiter(text, entry.delimiter), low_memory=False)
+            frame = pd.read_csv(
+                io.StringIO(text), sep=_delimiter(text, entry.delimiter), low_memory=False, index_col=False
+            )
         except pd.errors.EmptyDataError:
             raise EmptyInputError("The file holds no columns.", source=entry.name, hint="check the export.") \
                 from None
+        except pd.errors.ParserWarning:
+            raise MalformedInputError(
+                "The first data row has more fields than the header.",
+                source=entry.name,
+                location="line 2",
+                hint=_QUOTING_HINT,
+            ) from None
         except (pd.errors.ParserError, ValueError) as error:
             message = " ".join(str(error).split())
-            found = _ROW_IN_MESSAGE.search(message)
             raise MalformedInputError(
                 f"The CSV cannot be parsed: {message}",
                 source=entry.name,
-                location=f"line {found.group(1)}" if found else None,
-                hint="check the quoting near that line: a field holding the delimiter or a line break must be "
-                "in double quotes, and quotes inside it doubled (\"\").",
+                location=_line_in(message),
+                hint=_QUOTING_HINT,
             ) from None
     return _finish_table(entry, frame, options, encoding, notes)
 

@@ -103,8 +103,9 @@ def _shapefile_encoding(shapefile: _Shapefile, options: ReadOptions, notes: list
     if found:
         return found
     header = int.from_bytes(dbf[8:10], "little") if len(dbf) > 10 else 0
+    records = dbf[header:].rstrip(b"\x1a").replace(b"\x00", b" ")  # end-of-file mark, NUL padding
     try:
-        return decode_text(dbf[header:], name)[1]
+        return decode_text(records, name)[1]
     except EncodingError as error:
         raise EncodingError(
             f"The attribute table (.dbf) is not in a recognisable encoding and there is no .cpg file: "
@@ -179,8 +180,11 @@ def read_ogr(entry: InputFile, options: ReadOptions) -> RawPart:
         frame = pd.DataFrame(frame.drop(columns="geometry"))
         if any(value is None for value in geometry):
             geometry, repairs, failures = _reread_missing(source, layer, entry, geometry)
-    if crs is None and geometry is not None and shapefile is not None and not options.source_crs:
-        _explain_missing_prj(shapefile)
+    if crs is None and geometry is not None and shapefile is not None:
+        if not options.source_crs:
+            _explain_missing_prj(shapefile)
+        if shapefile.has(".prj"):
+            notes.append(f"{entry.name}: the .prj file cannot be understood; --crs {options.source_crs} was used.")
     return RawPart(
         name=entry.name,
         frame=frame.reset_index(drop=True),

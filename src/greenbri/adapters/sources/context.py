@@ -58,7 +58,7 @@ class FetchContext:
         environ: Mapping[str, str] | None = None,
         progress: ProgressCallback | None = None,
     ) -> FetchContext:
-        """A context from ``GREENBRI_MIRROR`` and ``GREENBRI_CACHE`` (see :mod:`.mirror`)."""
+        """A context from ``GREENBRI_MIRROR`` and ``GREENBRI_CACHE_DIR`` (see :mod:`.mirror`)."""
         client = client or HttpClient()
         cache_dir = default_cache_dir(environ)
         mirror = Mirror.from_env(environ, client=client, cache_dir=cache_dir)

@@ -280,7 +280,7 @@ class HttpClient:
         except OSError as exc:
             raise SourceError(
                 f"Cannot write the download of {response.request.url} into {dest.parent}: {exc}.",
-                hint="choose a writable cache directory (GREENBRI_CACHE) with enough free space.",
+                hint="choose a writable cache directory (GREENBRI_CACHE_DIR) with enough free space.",
             ) from None
         temp = Path(temp_name)
         done = 0
@@ -303,7 +303,7 @@ class HttpClient:
                 temp.unlink()
             raise SourceError(
                 f"Cannot write the download of {response.request.url} to {dest}: {exc}.",
-                hint="choose a writable cache directory (GREENBRI_CACHE) with enough free space.",
+                hint="choose a writable cache directory (GREENBRI_CACHE_DIR) with enough free space.",
             ) from None
         except BaseException:
             with contextlib.suppress(OSError):

@@ -36,11 +36,11 @@ __all__ = [
 #: Environment variable naming the mirror (a directory or an http(s) base URL).
 MIRROR_ENV = "GREENBRI_MIRROR"
 #: Environment variable naming the download cache directory.
-CACHE_ENV = "GREENBRI_CACHE"
+CACHE_ENV = "GREENBRI_CACHE_DIR"
 
 
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """``GREENBRI_CACHE``, else ``$XDG_CACHE_HOME/greenbri``, else ``~/.cache/greenbri``."""
+    """``GREENBRI_CACHE_DIR``, else ``$XDG_CACHE_HOME/greenbri``, else ``~/.cache/greenbri``."""
     env = os.environ if environ is None else environ
     if env.get(CACHE_ENV):
         return Path(env[CACHE_ENV]).expanduser()

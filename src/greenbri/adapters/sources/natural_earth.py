@@ -62,7 +62,8 @@ class NaturalEarthConnector:
 
     @property
     def dataset_id(self) -> str:
-        return self.stem.replace("_", "-")
+        """The connector's name, so ``fetch natural-earth-lakes`` gives dataset ``natural-earth-lakes``."""
+        return self.name
 
     @property
     def candidates(self) -> tuple[str, ...]:
@@ -100,6 +101,9 @@ class NaturalEarthConnector:
                 format="geojson" if is_geojson else "shapefile",
                 source_crs="EPSG:4326",  # every Natural Earth layer is in WGS 84 longitude/latitude
                 id_column=self.id_column,
+                # Published layers hold the odd feature without geometry (the Loire in the rivers
+                # copy of the shared mirror): keep it, with the reader's warning, rather than fail.
+                allow_missing_geometry=True,
             ),
         )
         return FetchedInput(paths=(got.path,), fetched_from=got.origin, defaults=defaults, notes=notes)

@@ -74,7 +74,7 @@ class OwidCo2Connector:
         else:
             version = f"master branch, downloaded {_today()}"
         defaults = DatasetDefaults(
-            dataset_id="owid-co2-data",
+            dataset_id="owid-co2",
             title=Bilingual(
                 en="CO2 and greenhouse gas emissions by country (Our World in Data)",
                 zh="各国二氧化碳及温室气体排放（Our World in Data）",

@@ -154,7 +154,7 @@ def _write_csv(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise SourceError(
-            f"Cannot write {path}: {exc}.", hint="choose a writable cache directory (GREENBRI_CACHE)."
+            f"Cannot write {path}: {exc}.", hint="choose a writable cache directory (GREENBRI_CACHE_DIR)."
         ) from None
 
 
@@ -282,7 +282,7 @@ class WorldBankConnector:
         name = name or (info.name if info else code)
         zh = info.name_zh if info else f"世界银行指标 {code}"
         defaults = DatasetDefaults(
-            dataset_id="wb-" + code.lower().replace(".", "-").replace("_", "-"),
+            dataset_id="worldbank-" + code.lower().replace(".", "-").replace("_", "-"),
             title=Bilingual(en=f"{name} (World Bank, {code})", zh=f"{zh}（世界银行，{code}）"),
             description=Bilingual(
                 en=f"{name}, by country and year, from the World Bank Indicators API ({code}). Includes "
