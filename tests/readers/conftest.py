@@ -25,7 +25,9 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def countries(shared_data: Path) -> Any:
     """Natural Earth 50m countries with an ``iso_a3`` column (France, Norway... fixed from ISO_A3_EH)."""
-    data = gzip.decompress((shared_data / "natural-earth" / "ne_50m_admin_0_countries.geojson.gz").read_bytes())
+    data = gzip.decompress(
+        (shared_data / "natural-earth" / "ne_50m_admin_0_countries.geojson.gz").read_bytes()
+    )
     frame = pyogrio.read_dataframe(data, columns=["ISO_A3", "ISO_A3_EH"])
     frame["iso_a3"] = frame["ISO_A3"].where(frame["ISO_A3"] != "-99", frame["ISO_A3_EH"])
     return frame[["iso_a3", "geometry"]]

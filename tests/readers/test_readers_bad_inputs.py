@@ -70,7 +70,9 @@ def test_feature_collection_without_features_is_empty(tmp_path: Path, explained:
 
 
 def test_truncated_geojson(tmp_path: Path, explained: Any) -> None:
-    whole = json.dumps({"type": "FeatureCollection", "features": [_feature(_square(), id=i) for i in range(20)]})
+    whole = json.dumps(
+        {"type": "FeatureCollection", "features": [_feature(_square(), id=i) for i in range(20)]}
+    )
     path = tmp_path / "cut.geojson"
     path.write_text(whole[: len(whole) // 2], encoding="utf-8")
     with pytest.raises(MalformedInputError) as caught:
@@ -219,7 +221,10 @@ def test_unclosed_ring_in_wkt_is_closed(tmp_path: Path) -> None:
     result = read_input(path)
     assert [repair.feature for repair in result.repairs] == [0]
     assert "closed" in result.repairs[0].action
-    assert result.frame.geometry.iloc[0].equals(shapely.box(0, 0, 1, 1)) or result.frame.geometry.iloc[0].area == 1
+    assert (
+        result.frame.geometry.iloc[0].equals(shapely.box(0, 0, 1, 1))
+        or result.frame.geometry.iloc[0].area == 1
+    )
 
 
 def test_empty_polygon_is_an_error(tmp_path: Path, explained: Any) -> None:
@@ -305,7 +310,9 @@ def test_duplicate_ids(tmp_path: Path, explained: Any) -> None:
 
 def test_duplicate_ids_across_files_name_the_files(tmp_path: Path, explained: Any) -> None:
     first = _geojson(tmp_path / "a.geojson", [_feature(_square(), code="X")])
-    second = _geojson(tmp_path / "b.geojson", [_feature(_square(3, 3), code="Y"), _feature(_square(), code="X")])
+    second = _geojson(
+        tmp_path / "b.geojson", [_feature(_square(3, 3), code="Y"), _feature(_square(), code="X")]
+    )
     with pytest.raises(DuplicateIdError) as caught:
         read_input([first, second], ReadOptions(id_column="code"))
     assert "feature 1 of b.geojson" in str(caught.value)
@@ -335,6 +342,23 @@ def test_mapping_that_clashes(tmp_path: Path, explained: Any) -> None:
     with pytest.raises(InputError) as caught:
         read_input(path, ReadOptions(column_mapping={"a": "b"}))
     explained(caught.value, "clash.csv", None)
+
+
+def test_mapping_may_not_rename_the_geometry(tmp_path: Path, explained: Any) -> None:
+    path = _geojson(tmp_path / "g.geojson", [_feature(_square(), a=1)])
+    with pytest.raises(InputError) as caught:
+        read_input(path, ReadOptions(column_mapping={"geometry": "geom"}))
+    explained(caught.value, "g.geojson", "column 'geometry'")
+
+
+def test_layer_without_crs(tmp_path: Path, explained: Any) -> None:
+    frame = geopandas.GeoDataFrame({"n": [1]}, geometry=[shapely.Point(1, 1)])
+    path = tmp_path / "nocrs.parquet"
+    frame.to_parquet(path)  # GeoParquet "crs": null means the CRS is unknown
+    with pytest.raises(CoordinateReferenceError) as caught:
+        read_input(path)
+    explained(caught.value, "nocrs.parquet", None)
+    assert read_input(path, ReadOptions(source_crs="EPSG:4326")).source_crs == "EPSG:4326"
 
 
 def test_gpkg_with_several_layers_and_none_named(tmp_path: Path, explained: Any) -> None:

@@ -31,8 +31,13 @@ def test_natural_earth_lakes_gzipped_geojson(shared_data: Path) -> None:
     assert {"name", "dam_name", "year"} <= set(frame.columns)
     assert frame.geometry.is_valid.all()
     # Natural Earth lakes hold two self-touching rings; each repair is recorded once, in order.
-    assert [repair.feature for repair in result.repairs] == sorted({repair.feature for repair in result.repairs})
-    assert all(repair.problem.startswith(("Ring Self-intersection", "Self-intersection")) for repair in result.repairs)
+    assert [repair.feature for repair in result.repairs] == sorted(
+        {repair.feature for repair in result.repairs}
+    )
+    assert all(
+        repair.problem.startswith(("Ring Self-intersection", "Self-intersection"))
+        for repair in result.repairs
+    )
 
 
 def test_rounding_beyond_180_is_clamped_and_recorded(shared_data: Path) -> None:
@@ -67,7 +72,9 @@ def test_ramsar_folder_of_shapefiles_is_concatenated(shared_data: Path) -> None:
     assert list(frame["ramsar_id"].drop_duplicates()) == sorted(frame["ramsar_id"].drop_duplicates())
     assert "Торфово-болотний масив Переброди" in set(frame["name_uk"])
     # the digest covers every sidecar of every shapefile, by name
-    files = sorted(item for item in folder.iterdir() if item.suffix in {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qpj"})
+    files = sorted(
+        item for item in folder.iterdir() if item.suffix in {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qpj"}
+    )
     lines = sorted(f"{item.name}:{hashlib.sha256(item.read_bytes()).hexdigest()}" for item in files)
     assert result.input_sha256 == hashlib.sha256("\n".join(lines).encode()).hexdigest()
     # the same files given as a list give the same rows and digest

@@ -216,8 +216,12 @@ def clamp_rounding(geometries: GeometryArray) -> tuple[GeometryArray, tuple[Repa
         worst = max(-180 - row[0], row[2] - 180, -90 - row[1], row[3] - 90)
         result[index] = shapely.transform(geometries[index], clip, include_z=None)
         repairs.append(
-            Repair(int(index), f"coordinate beyond the longitude/latitude limit by {worst:.1e} degrees "
-                   "(floating-point rounding)", "moved onto the limit")
+            Repair(
+                int(index),
+                f"coordinate beyond the longitude/latitude limit by {worst:.1e} degrees "
+                "(floating-point rounding)",
+                "moved onto the limit",
+            )
         )
     return result, tuple(repairs)
 
@@ -279,8 +283,11 @@ def repair_geometries(geometries: GeometryArray) -> RepairOutcome:
         kept = _same_dimension_parts(repaired, dimension)
         if kept is None or not shapely.is_valid(kept):
             unrepairable.append(
-                Problem(position, f"{reason}; repairing it would collapse the {geometry.geom_type} "
-                        f"to {repaired.geom_type if not shapely.is_empty(repaired) else 'nothing'}")
+                Problem(
+                    position,
+                    f"{reason}; repairing it would collapse the {geometry.geom_type} "
+                    f"to {repaired.geom_type if not shapely.is_empty(repaired) else 'nothing'}",
+                )
             )
             continue
         action = f"made valid with shapely.make_valid: {geometry.geom_type} -> {kept.geom_type}"

@@ -135,6 +135,7 @@ def import_dataset(
     fetched_from: str = "",
     post_read: PostRead | None = None,
     post_read_key: dict[str, Any] | None = None,
+    notes: Sequence[str] = (),
     clock: Clock = utc_now,
     progress: StageReporter | None = None,
 ) -> ImportOutcome:
@@ -153,7 +154,7 @@ def import_dataset(
         return _import_document(store, paths, metadata, command=command, fetched_from=fetched_from, clock=clock)
     report(f"reading {', '.join(path.name for path in paths)}")
     result = read_input(paths, options, countries=_country_polygons(store))
-    warnings = list(result.warnings)
+    warnings = [*notes, *result.warnings]
     frame = result.frame
     if post_read is not None:
         report("filtering")
@@ -231,6 +232,7 @@ def metadata_from_defaults(fetched: FetchedInput, **overrides: Any) -> DatasetMe
         receptor_role=defaults.receptor_role,
         source=defaults.source,
         licence=defaults.licence,
+        access=defaults.access,
     )
     return replace(metadata, **{key: value for key, value in overrides.items() if value is not None})
 
@@ -258,6 +260,7 @@ def fetch_dataset(
         fetched_from=fetched.fetched_from,
         post_read=fetched.post_read,
         post_read_key={"connector": connector.name, "options": dict(getattr(context, "options", {}) or {})},
+        notes=fetched.notes,
         clock=clock,
         progress=progress,
     )

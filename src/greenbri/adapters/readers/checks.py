@@ -117,7 +117,9 @@ def _check_range(part: RawPart, geometry: np.ndarray, crs: CRS, ids: list[str] |
     if not found:
         return
     first = found[0]
-    reprojected = "" if crs.equals(_WGS84, ignore_axis_order=True) else f" after reprojection from {crs_label(crs)}"
+    reprojected = (
+        "" if crs.equals(_WGS84, ignore_axis_order=True) else f" after reprojection from {crs_label(crs)}"
+    )
     hint = (
         "lon/lat swapped? wrong CRS? if the coordinates are not degrees, the file's CRS is wrong: "
         "fix the .prj or pass the right --crs EPSG:XXXX."
@@ -138,8 +140,12 @@ def _merged(repairs: list[Repair]) -> list[Repair]:
     by_index: dict[int, Repair] = {}
     for repair in repairs:
         known = by_index.get(repair.index)
-        by_index[repair.index] = repair if known is None else Repair(
-            repair.index, f"{known.problem}; {repair.problem}", f"{known.action}; {repair.action}"
+        by_index[repair.index] = (
+            repair
+            if known is None
+            else Repair(
+                repair.index, f"{known.problem}; {repair.problem}", f"{known.action}; {repair.action}"
+            )
         )
     return [by_index[index] for index in sorted(by_index)]
 
@@ -168,12 +174,15 @@ def check_part(part: RawPart, options: ReadOptions, ids: list[str] | None) -> Ch
             f"The geometry is unusable: {first.problem}{_more(len(outcome.unrepairable), part.unit)}.",
             source=part.name,
             location=_where(part, ids, first.index),
-            hint="fix or remove that feature in the source data (e.g. QGIS 'Fix geometries'), then import again.",
+            hint="fix or remove that feature in the source data (e.g. QGIS 'Fix geometries'), "
+            "then import again.",
         )
     frame = part.frame
     if "geometry" in frame.columns:
         frame = frame.rename(columns={"geometry": "geometry_attribute"})
-        part.warnings.append(f"{part.name}: the attribute column 'geometry' was renamed 'geometry_attribute'.")
+        part.warnings.append(
+            f"{part.name}: the attribute column 'geometry' was renamed 'geometry_attribute'."
+        )
     return CheckedPart(
         part.name,
         frame,

@@ -38,7 +38,8 @@ LON_NAMES = ("longitude", "lon", "lng", "long", "x")
 LAT_NAMES = ("latitude", "lat", "y")
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "wkt_geom")
 _WKT_START = re.compile(
-    r"^\s*(POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON|GEOMETRYCOLLECTION)\b", re.IGNORECASE
+    r"^\s*(POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON|GEOMETRYCOLLECTION)\b",
+    re.IGNORECASE,
 )
 _LISTED = 10
 
@@ -101,7 +102,9 @@ def _numbers(part: RawPart, column: str, blank: np.ndarray) -> np.ndarray:
 
 
 def _points(part: RawPart, lon_column: str, lat_column: str, options: ReadOptions) -> RawPart:
-    crs = parse_crs(options.source_crs, part.name) if options.source_crs else parse_crs("EPSG:4326", part.name)
+    crs = (
+        parse_crs(options.source_crs, part.name) if options.source_crs else parse_crs("EPSG:4326", part.name)
+    )
     lon_blank = _blank(part.frame[lon_column])
     lat_blank = _blank(part.frame[lat_column])
     half = np.flatnonzero(lon_blank != lat_blank)
@@ -123,9 +126,11 @@ def _points(part: RawPart, lon_column: str, lat_column: str, options: ReadOption
                 wrong = np.flatnonzero(np.abs(values) > limit)
             if len(wrong):
                 first = int(wrong[0])
+                others = (
+                    f"; {len(wrong)} rows are out of range: {_rows(part, wrong)}" if len(wrong) > 1 else ""
+                )
                 raise CoordinateRangeError(
-                    f"The value {values[first]:g} in column {column!r} is outside -{limit}..{limit}"
-                    f"{f'; {len(wrong)} rows are out of range: {_rows(part, wrong)}' if len(wrong) > 1 else ''}.",
+                    f"The value {values[first]:g} in column {column!r} is outside -{limit}..{limit}{others}.",
                     source=part.name,
                     location=location("row", first),
                     hint="lon/lat swapped? wrong CRS? check --lon-column/--lat-column, or pass the right "
@@ -145,9 +150,10 @@ def _wkt(part: RawPart, column: str, options: ReadOptions) -> RawPart:
     outcome = parse_wkt(values)
     if outcome.failures:
         first = outcome.failures[0]
+        count = len(outcome.failures)
         raise GeometryError(
             f"The WKT in column {column!r} cannot be read: {first.problem}"
-            f"{f' ({len(outcome.failures) - 1} more rows are like it)' if len(outcome.failures) > 1 else ''}.",
+            f"{f' ({count - 1} more rows are like it)' if count > 1 else ''}.",
             source=part.name,
             location=location("row", first.index),
             hint="write geometries as WKT, e.g. POINT (116.397 39.908) or POLYGON ((...)).",
@@ -159,9 +165,7 @@ def _wkt(part: RawPart, column: str, options: ReadOptions) -> RawPart:
     return part
 
 
-def _named_or_found(
-    part: RawPart, named: str | None, names: tuple[str, ...], option: str, what: str
-) -> str:
+def _named_or_found(part: RawPart, named: str | None, names: tuple[str, ...], option: str, what: str) -> str:
     if named:
         return _require(part, named, option)
     found = _find(part.frame, names)
@@ -179,10 +183,8 @@ def geometry_from_columns(part: RawPart, options: ReadOptions, *, detect: bool =
     """Give ``part`` a geometry from its columns if it has geometry columns; else leave it a table."""
     frame = part.frame
     if options.wkt_column:
-        part.named_geometry_columns = True
         return _wkt(part, _require(part, options.wkt_column, "--wkt-column"), options)
     if options.lon_column or options.lat_column:
-        part.named_geometry_columns = True
         lon = _named_or_found(part, options.lon_column, LON_NAMES, "--lon-column", "longitude")
         lat = _named_or_found(part, options.lat_column, LAT_NAMES, "--lat-column", "latitude")
         return _points(part, lon, lat, options)
@@ -193,14 +195,15 @@ def geometry_from_columns(part: RawPart, options: ReadOptions, *, detect: bool =
         first = frame[wkt].dropna()
         if len(first) and isinstance(first.iloc[0], str) and _WKT_START.match(first.iloc[0]):
             return _wkt(part, wkt, options)
-    lon = _find(frame, LON_NAMES)
-    lat = _find(frame, LAT_NAMES)
-    if lon and lat:
-        return _points(part, lon, lat, options)
-    if lon or lat:
+    found_lon = _find(frame, LON_NAMES)
+    found_lat = _find(frame, LAT_NAMES)
+    if found_lon and found_lat:
+        return _points(part, found_lon, found_lat, options)
+    if found_lon or found_lat:
+        has, lacks = ("longitude", "latitude") if found_lon else ("latitude", "longitude")
         part.warnings.append(
-            f"{part.name}: found a {'longitude' if lon else 'latitude'} column {lon or lat!r} but no "
-            f"{'latitude' if lon else 'longitude'} column, so the file was read as a table without geometry; "
-            "name both with --lon-column/--lat-column to make points."
+            f"{part.name}: found a {has} column {found_lon or found_lat!r} but no {lacks} column, so the "
+            "file was read as a table without geometry; name both with --lon-column/--lat-column "
+            "to make points."
         )
     return part

@@ -32,13 +32,31 @@ __all__ = ["FORMATS", "InputFile", "input_digest", "load_bytes", "resolve_inputs
 FORMATS = ("geojson", "gpkg", "shapefile", "flatgeobuf", "geoparquet", "parquet", "csv", "xlsx")
 
 _ALIASES = {
-    "json": "geojson", "geopackage": "gpkg", "shp": "shapefile", "esri shapefile": "shapefile",
-    "zip": "shapefile", "fgb": "flatgeobuf", "tsv": "csv", "txt": "csv", "excel": "xlsx", "xls": "xlsx",
+    "json": "geojson",
+    "geopackage": "gpkg",
+    "shp": "shapefile",
+    "esri shapefile": "shapefile",
+    "zip": "shapefile",
+    "fgb": "flatgeobuf",
+    "tsv": "csv",
+    "txt": "csv",
+    "excel": "xlsx",
+    "xls": "xlsx",
 }
 _EXTENSIONS = {
-    ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".shp": "shapefile", ".zip": "shapefile",
-    ".fgb": "flatgeobuf", ".geoparquet": "geoparquet", ".parquet": "parquet", ".csv": "csv",
-    ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".shp": "shapefile",
+    ".zip": "shapefile",
+    ".fgb": "flatgeobuf",
+    ".geoparquet": "geoparquet",
+    ".parquet": "parquet",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
 }
 _SHAPEFILE_SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qpj")
 _SUPPORTED = (
@@ -114,7 +132,7 @@ def _check_size(path: Path, max_bytes: int, name: str) -> int:
 
 
 def _shapefile_files(shp: Path) -> tuple[Path, ...]:
-    by_suffix = {item.suffix.lower(): item for item in shp.parent.glob(f"{shp.stem}.*") if item.stem == shp.stem}
+    by_suffix = {item.suffix.lower(): item for item in shp.parent.iterdir() if item.stem == shp.stem}
     missing = [suffix for suffix in (".shx", ".dbf") if suffix not in by_suffix]
     if missing:
         raise MalformedInputError(
@@ -168,8 +186,11 @@ def _detect(path: Path, forced: str | None) -> str:
             head = b""
     sniffed = _sniff(head)
     if sniffed is None:
-        raise _unknown(path.name, f"the extension {extension or '(none)'!r} and the first bytes are not "
-                       "those of a supported format")
+        raise _unknown(
+            path.name,
+            f"the extension {extension or '(none)'!r} and the first bytes are not "
+            "those of a supported format",
+        )
     return "shapefile" if sniffed == "zip" else sniffed
 
 
@@ -193,7 +214,9 @@ def _expand(path: Path, options_format: str | None, max_bytes: int) -> list[Inpu
         return [entry for item in known for entry in _expand(item, options_format, max_bytes)]
     name = path.name
     if path.stat().st_size == 0:
-        raise EmptyInputError("The file is empty (0 bytes).", source=name, hint="check the download or export.")
+        raise EmptyInputError(
+            "The file is empty (0 bytes).", source=name, hint="check the download or export."
+        )
     forced = _normalise_format(options_format, name) if options_format else None
     detected = _detect(path, forced)
     if detected == "shapefile":
@@ -214,8 +237,9 @@ def _expand(path: Path, options_format: str | None, max_bytes: int) -> list[Inpu
     return [InputFile(path, detected, delimiter=delimiter, files=files)]
 
 
-def resolve_inputs(paths: Path | str | Sequence[Path | str], options_format: str | None, max_bytes: int) \
-        -> list[InputFile]:
+def resolve_inputs(
+    paths: Path | str | Sequence[Path | str], options_format: str | None, max_bytes: int
+) -> list[InputFile]:
     """Expand ``paths`` into the files to read, in order (a folder's files sorted by name)."""
     items = [paths] if isinstance(paths, Path | str) else list(paths)
     if not items:

@@ -31,13 +31,21 @@ import re
 
 from greenbri.core.errors import EncodingError
 
-__all__ = ["canonical_encoding", "decode_text", "encoding_from_cpg", "encoding_from_ldid"]
+__all__ = ["canonical_encoding", "decode_text"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _C1_BYTES = re.compile(rb"[\x80-\x9f]")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _SINGLE_BYTE_CANDIDATES = [
-    "cp1250", "cp1251", "cp1253", "cp1254", "cp1256", "cp1257", "koi8_r", "cp874", "iso8859_5",
+    "cp1250",
+    "cp1251",
+    "cp1253",
+    "cp1254",
+    "cp1256",
+    "cp1257",
+    "koi8_r",
+    "cp874",
+    "iso8859_5",
 ]
 _FRIENDLY = {
     "utf_8": "utf-8",
@@ -48,21 +56,6 @@ _FRIENDLY = {
     "gbk": "gbk",
     "gb18030": "gb18030",
     "gb2312": "gb2312",
-}
-
-#: dBASE language driver ids that name a definite code page. 0x57 ("ANSI", the
-#: writer's system code page) and 0 (unknown) are deliberately absent.
-_LDID = {
-    0x01: "cp437", 0x02: "cp850", 0x03: "cp1252", 0x04: "mac_roman", 0x08: "cp865", 0x09: "cp437",
-    0x0A: "cp850", 0x0B: "cp437", 0x0D: "cp437", 0x0E: "cp850", 0x0F: "cp437", 0x10: "cp850",
-    0x11: "cp437", 0x12: "cp850", 0x13: "cp932", 0x14: "cp850", 0x15: "cp437", 0x16: "cp850",
-    0x17: "cp865", 0x18: "cp437", 0x19: "cp437", 0x1A: "cp850", 0x1B: "cp437", 0x1C: "cp863",
-    0x1D: "cp850", 0x1F: "cp852", 0x22: "cp852", 0x23: "cp852", 0x24: "cp860", 0x25: "cp850",
-    0x26: "cp866", 0x37: "cp850", 0x40: "cp852", 0x4D: "gbk", 0x4E: "cp949", 0x4F: "cp950",
-    0x50: "cp874", 0x58: "cp1252", 0x59: "cp1252", 0x64: "cp852", 0x65: "cp866", 0x66: "cp865",
-    0x67: "cp861", 0x6A: "cp737", 0x6B: "cp857", 0x78: "cp950", 0x79: "cp949", 0x7A: "gbk",
-    0x7B: "cp932", 0x7C: "cp874", 0x86: "cp737", 0x87: "cp852", 0x88: "cp857", 0xC8: "cp1250",
-    0xC9: "cp1251", 0xCA: "cp1254", 0xCB: "cp1253", 0xCC: "cp1257",
 }
 
 
@@ -161,7 +154,10 @@ def _decode_given(data: bytes, encoding: str, source: str, origin: str) -> str:
         ) from None
     except UnicodeDecodeError as error:
         raise _undecodable(
-            data, error.start, source, f"The text cannot be decoded as {encoding!r} ({origin})",
+            data,
+            error.start,
+            source,
+            f"The text cannot be decoded as {encoding!r} ({origin})",
             "pass the right --encoding (e.g. utf-8, gbk, latin-1), or leave it out to detect it.",
         ) from None
     return text.removeprefix("\ufeff")
@@ -204,9 +200,12 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> tuple[
     if not _mostly_printable(text):
         bad = _first_control(text) or 0
         raise _undecodable(
-            data, bad, source,
+            data,
+            bad,
+            source,
             "The text is neither UTF-8, GBK/GB18030 nor latin-1/cp1252: it holds bytes that decode "
-            "only to control characters", _HINT,
+            "only to control characters",
+            _HINT,
         )
     if _looks_like_mojibake(text):
         other = _other_single_byte(data)
@@ -221,39 +220,3 @@ _HINT = (
     "pass the file's encoding with --encoding (e.g. utf-8, gbk, gb18030, latin-1, cp1251), or check "
     "that the file is really a text table and not damaged."
 )
-
-
-def encoding_from_cpg(text: str) -> str | None:
-    """The Python codec a shapefile ``.cpg`` names, or None if it names nothing known.
-
-    Handles ``UTF-8``, ``GBK``, ``936``, ``65001``, ``ANSI 1251``, ``8859_1``,
-    ``ISO 8859-1`` and the like.
-    """
-    value = text.strip().strip("\x00").strip()
-    if not value:
-        return None
-    upper = value.upper()
-    upper = upper.removeprefix("ANSI").removeprefix("OEM").removeprefix("CP").strip()
-    if upper.isdigit():
-        number = int(upper)
-        if number == 65001:
-            return "utf-8"
-        if 88591 <= number <= 885916:
-            return _lookup(f"iso8859-{str(number)[4:]}")
-        return _lookup(f"cp{number}")
-    match = re.fullmatch(r"(?:ISO[-_ ]?)?8859[-_ ]?(\d{1,2})", upper)
-    if match:
-        return _lookup(f"iso8859-{match.group(1)}")
-    return _lookup(value)
-
-
-def _lookup(name: str) -> str | None:
-    try:
-        return canonical_encoding(name)
-    except LookupError:
-        return None
-
-
-def encoding_from_ldid(ldid: int) -> str | None:
-    """The code page a dBASE language driver id names, or None for 0, 0x57 and unknown ids."""
-    return _LDID.get(ldid)

@@ -17,8 +17,15 @@ from greenbri.core.catalog import DatasetKind
 from greenbri.core.errors import DuplicateIdError, InputError, MissingColumnError
 from greenbri.core.geometry import swap_verdict
 
-__all__ = ["COUNTRY_COLUMNS", "Origins", "apply_mapping", "check_ids", "combine", "normalise_datetimes",
-           "swapped_warning"]
+__all__ = [
+    "COUNTRY_COLUMNS",
+    "Origins",
+    "apply_mapping",
+    "check_ids",
+    "combine",
+    "normalise_datetimes",
+    "swapped_warning",
+]
 
 #: Column names taken to hold ISO 3166-1 alpha-3 codes when no country column is named.
 COUNTRY_COLUMNS = ("iso3", "iso_a3", "country_iso3")
@@ -49,7 +56,9 @@ def combine(parts: list[CheckedPart]) -> tuple[pd.DataFrame, DatasetKind]:
     """One frame of all parts, in order: a GeoDataFrame in EPSG:4326, or a plain table."""
     vector = [part.geometry is not None for part in parts]
     if any(vector) and not all(vector):
-        described = ", ".join(f"{part.name} ({'features' if has else 'table'})" for part, has in zip(parts, vector))
+        described = ", ".join(
+            f"{part.name} ({'features' if has else 'table'})" for part, has in zip(parts, vector, strict=True)
+        )
         raise InputError(
             f"Some inputs have geometry and some do not: {described}.",
             source=parts[0].name,
@@ -63,7 +72,9 @@ def combine(parts: list[CheckedPart]) -> tuple[pd.DataFrame, DatasetKind]:
         frames.append(frame)
     combined = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True).infer_objects()
     if all(vector):
-        return geopandas.GeoDataFrame(combined, geometry="geometry", crs="EPSG:4326"), DatasetKind.VECTOR_LAYER
+        return geopandas.GeoDataFrame(
+            combined, geometry="geometry", crs="EPSG:4326"
+        ), DatasetKind.VECTOR_LAYER
     return pd.DataFrame(combined), DatasetKind.INDICATOR_TABLE
 
 
@@ -83,6 +94,13 @@ def apply_mapping(frame: pd.DataFrame, mapping: Mapping[str, str], source: str) 
             source=source,
             location=f"column {unknown[0]!r}",
             hint="use the input's column names exactly (they are case-sensitive) as the mapping's keys.",
+        )
+    if "geometry" in mapping and isinstance(frame, geopandas.GeoDataFrame):
+        raise InputError(
+            "The column mapping renames the geometry column; it must stay 'geometry'.",
+            source=source,
+            location="column 'geometry'",
+            hint="remove 'geometry' from the column mapping.",
         )
     renamed = [mapping.get(column, column) for column in frame.columns]
     clashes = sorted({name for name in renamed if renamed.count(name) > 1})
@@ -172,14 +190,16 @@ def _country_polygons(countries: Any) -> dict[str, Any]:
     if countries.crs is not None and not countries.crs.equals("EPSG:4326"):
         countries = countries.to_crs("EPSG:4326")
     polygons: dict[str, Any] = {}
-    for code, geometry in zip(countries[code_column], countries.geometry):
+    for code, geometry in zip(countries[code_column], countries.geometry, strict=True):
         if isinstance(code, str) and geometry is not None:
             key = code.strip().upper()
             polygons[key] = shapely.union(polygons[key], geometry) if key in polygons else geometry
     return polygons
 
 
-def swapped_warning(frame: pd.DataFrame, countries: Any, country_column: str | None, source: str) -> str | None:
+def swapped_warning(
+    frame: pd.DataFrame, countries: Any, country_column: str | None, source: str
+) -> str | None:
     """A warning when every point lies outside its claimed country but inside once lon/lat are exchanged."""
     if countries is None or "geometry" not in frame.columns:
         return None
@@ -192,9 +212,9 @@ def swapped_warning(frame: pd.DataFrame, countries: Any, country_column: str | N
                 location=f"column {country_column!r}",
                 hint="name the column holding ISO 3166-1 alpha-3 codes with --country-column.",
             )
-        column = country_column
+        column: str | None = country_column
     else:
-        lookup = {str(name).lower(): name for name in frame.columns}
+        lookup = {str(name).lower(): str(name) for name in frame.columns}
         column = next((lookup[name] for name in COUNTRY_COLUMNS if name in lookup), None)
         if column is None:
             return None
@@ -203,9 +223,11 @@ def swapped_warning(frame: pd.DataFrame, countries: Any, country_column: str | N
     if not is_point.any():
         return None
     polygons = _country_polygons(countries)
-    codes = frame[column].astype("string").str.strip().str.upper().to_numpy(dtype=object, na_value=None)
-    claimed = np.array([polygons.get(code) if point else None for code, point in zip(codes, is_point)],
-                       dtype=object)
+    codes = [value.strip().upper() if isinstance(value, str) else None for value in frame[column]]
+    claimed = np.empty(len(codes), dtype=object)
+    claimed[:] = [
+        polygons.get(code) if point and code else None for code, point in zip(codes, is_point, strict=True)
+    ]
     lon = np.full(len(geometry), np.nan)
     lat = np.full(len(geometry), np.nan)
     lon[is_point] = shapely.get_x(geometry[is_point])
@@ -215,6 +237,6 @@ def swapped_warning(frame: pd.DataFrame, countries: Any, country_column: str | N
         return None
     return (
         f"{source}: longitude and latitude look swapped: none of the {verdict.checked} points with a known "
-        f"country (column {column!r}) lies in that country, but {verdict.inside_swapped} do when longitude and "
-        "latitude are exchanged. Check the lon/lat columns (--lon-column/--lat-column) and import again."
+        f"country (column {column!r}) lies in that country, but {verdict.inside_swapped} do when longitude "
+        "and latitude are exchanged. Check the lon/lat columns (--lon-column/--lat-column) and import again."
     )

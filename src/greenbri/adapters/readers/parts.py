@@ -41,16 +41,11 @@ class RawPart:
     parse_repairs: list[Repair] = field(default_factory=list)
     parse_failures: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: True when the geometry came from lon/lat or WKT columns the user named.
-    named_geometry_columns: bool = False
 
 
 def location(unit: str, index: int, feature_id: str = "") -> str:
     """``"feature 3 (id=WDPA-55)"`` or ``"row 4"`` for the 0-based position ``index``."""
-    if unit == "row":
-        text = f"row {index + 1}"
-    else:
-        text = f"feature {index}"
+    text = f"row {index + 1}" if unit == "row" else f"feature {index}"
     return f"{text} (id={feature_id})" if feature_id else text
 
 

@@ -119,8 +119,11 @@ def read_input(
         check_ids(frame, options.id_column, origins)
     frame = normalise_datetimes(frame)
     warnings = [note for part in checked for note in part.warnings]
-    name = entries[0].path.name if len(entries) == 1 or len({entry.path for entry in entries}) == 1 else (
-        f"{len(entries)} files")
+    name = (
+        entries[0].path.name
+        if len(entries) == 1 or len({entry.path for entry in entries}) == 1
+        else (f"{len(entries)} files")
+    )
     swapped = swapped_warning(frame, countries, options.country_column, name)
     if swapped:
         warnings.append(swapped)

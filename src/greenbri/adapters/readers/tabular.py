@@ -63,8 +63,9 @@ def read_csv(entry: InputFile, options: ReadOptions) -> RawPart:
                 io.StringIO(text), sep=_delimiter(text, entry.delimiter), low_memory=False, index_col=False
             )
         except pd.errors.EmptyDataError:
-            raise EmptyInputError("The file holds no columns.", source=entry.name, hint="check the export.") \
-                from None
+            raise EmptyInputError(
+                "The file holds no columns.", source=entry.name, hint="check the export."
+            ) from None
         except pd.errors.ParserWarning:
             raise MalformedInputError(
                 "The first data row has more fields than the header.",
@@ -153,6 +154,7 @@ def _finish_table(
     if len(frame) == 0:
         raise EmptyInputError("The table holds no rows.", source=label, hint="check the export.")
     frame.columns = [str(column) for column in frame.columns]
-    part = RawPart(name=label, frame=frame, geometry=None, crs=None, encoding=encoding, unit="row",
-                   warnings=notes)
+    part = RawPart(
+        name=label, frame=frame, geometry=None, crs=None, encoding=encoding, unit="row", warnings=notes
+    )
     return geometry_from_columns(part, options, detect=detect)

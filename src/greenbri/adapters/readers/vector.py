@@ -8,8 +8,7 @@ fixed by :func:`greenbri.core.geometry.parse_wkb`, which records the fix.
 from __future__ import annotations
 
 import warnings
-import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,14 +19,9 @@ from pyproj import CRS
 
 from greenbri.adapters.readers.base import ReadOptions
 from greenbri.adapters.readers.detect import InputFile, load_bytes
-from greenbri.adapters.readers.encoding import (
-    decode_text,
-    encoding_from_cpg,
-    encoding_from_ldid,
-)
 from greenbri.adapters.readers.parts import RawPart, caught_warnings
+from greenbri.adapters.readers.shapefile import Shapefile, explain_missing_prj, shapefile_encoding
 from greenbri.core.errors import (
-    CoordinateReferenceError,
     EmptyInputError,
     EncodingError,
     InputError,
@@ -58,63 +52,6 @@ def _malformed(name: str, error: Exception) -> MalformedInputError:
     )
 
 
-class _Shapefile:
-    """The sidecar files of a shapefile, on disk or inside a zip."""
-
-    def __init__(self, entry: InputFile) -> None:
-        self.entry = entry
-        if entry.member:
-            with zipfile.ZipFile(entry.path) as archive:
-                self._names = {name.lower(): name for name in archive.namelist()}
-            self.stem = str(PurePosixPath(entry.member).with_suffix(""))
-        else:
-            self._names = {item.name.lower(): item.name for item in entry.files}
-            self.stem = entry.path.stem
-
-    def read(self, suffix: str) -> bytes | None:
-        name = self._names.get(f"{self.stem}{suffix}".lower())
-        if name is None:
-            return None
-        if self.entry.member:
-            with zipfile.ZipFile(self.entry.path) as archive:
-                return archive.read(name)
-        return (self.entry.path.parent / name).read_bytes()
-
-    def has(self, suffix: str) -> bool:
-        return f"{self.stem}{suffix}".lower() in self._names
-
-
-def _shapefile_encoding(shapefile: _Shapefile, options: ReadOptions, notes: list[str]) -> str:
-    """.cpg, then --encoding, then the DBF language driver id, then detection."""
-    name = shapefile.entry.name
-    cpg = shapefile.read(".cpg")
-    if cpg is not None:
-        text = cpg.decode("ascii", errors="replace")
-        found = encoding_from_cpg(text)
-        if found:
-            if options.encoding and options.encoding.lower() != found:
-                notes.append(f"{name}: the .cpg file says {found}; --encoding {options.encoding} was ignored.")
-            return found
-        notes.append(f"{name}: the .cpg file names an unknown encoding {text.strip()!r}; ignored.")
-    if options.encoding:
-        return options.encoding
-    dbf = shapefile.read(".dbf") or b""
-    found = encoding_from_ldid(dbf[29]) if len(dbf) > 32 else None
-    if found:
-        return found
-    header = int.from_bytes(dbf[8:10], "little") if len(dbf) > 10 else 0
-    records = dbf[header:].rstrip(b"\x1a").replace(b"\x00", b" ")  # end-of-file mark, NUL padding
-    try:
-        return decode_text(records, name)[1]
-    except EncodingError as error:
-        raise EncodingError(
-            f"The attribute table (.dbf) is not in a recognisable encoding and there is no .cpg file: "
-            f"{error.message}",
-            source=name,
-            hint="add a .cpg file naming the encoding (e.g. UTF-8 or GBK), or pass --encoding.",
-        ) from None
-
-
 def _choose_layer(source: Any, entry: InputFile, options: ReadOptions) -> str | None:
     """The GeoPackage layer to read; other formats hold one layer."""
     if entry.format != "gpkg":
@@ -142,17 +79,22 @@ def _choose_layer(source: Any, entry: InputFile, options: ReadOptions) -> str | 
     return layers[0]
 
 
+def _is_gzip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
+
+
 def read_ogr(entry: InputFile, options: ReadOptions) -> RawPart:
     """Read one GeoJSON, GeoPackage, Shapefile or FlatGeobuf input."""
     notes: list[str] = []
     source: Any
     encoding: str | None = None
-    shapefile: _Shapefile | None = None
+    shapefile: Shapefile | None = None
     if entry.format == "shapefile":
-        shapefile = _Shapefile(entry)
+        shapefile = Shapefile(entry)
         source = f"/vsizip/{entry.path.resolve()}/{entry.member}" if entry.member else str(entry.path)
-        encoding = _shapefile_encoding(shapefile, options, notes)
-    elif entry.format == "geojson" and entry.path.suffix.lower() == ".gz":
+        encoding = shapefile_encoding(shapefile, options, notes)
+    elif entry.format == "geojson" and _is_gzip(entry.path):
         source = load_bytes(entry.path, options.max_bytes)
     else:
         source = str(entry.path)
@@ -182,9 +124,11 @@ def read_ogr(entry: InputFile, options: ReadOptions) -> RawPart:
             geometry, repairs, failures = _reread_missing(source, layer, entry, geometry)
     if crs is None and geometry is not None and shapefile is not None:
         if not options.source_crs:
-            _explain_missing_prj(shapefile)
+            explain_missing_prj(shapefile)
         if shapefile.has(".prj"):
-            notes.append(f"{entry.name}: the .prj file cannot be understood; --crs {options.source_crs} was used.")
+            notes.append(
+                f"{entry.name}: the .prj file cannot be understood; --crs {options.source_crs} was used."
+            )
     return RawPart(
         name=entry.name,
         frame=frame.reset_index(drop=True),
@@ -215,22 +159,6 @@ def _reread_missing(
     fixed = geometry.copy()
     fixed[refused] = outcome.geometries[refused]
     return fixed, list(outcome.repairs), list(outcome.failures)
-
-
-def _explain_missing_prj(shapefile: _Shapefile) -> None:
-    name = shapefile.entry.name
-    if shapefile.has(".prj"):
-        raise CoordinateReferenceError(
-            "The shapefile's .prj file cannot be understood, so its coordinate reference system is unknown.",
-            source=name,
-            hint="replace the .prj with a valid one, or pass --crs EPSG:XXXX (e.g. --crs EPSG:4326).",
-        )
-    raise CoordinateReferenceError(
-        "The shapefile has no .prj file, so its coordinate reference system is unknown.",
-        source=name,
-        hint="put the .prj file beside the .shp, or pass --crs EPSG:XXXX (e.g. --crs EPSG:4326 for "
-        "longitude/latitude in degrees).",
-    )
 
 
 def read_geoparquet(entry: InputFile, options: ReadOptions) -> RawPart:
