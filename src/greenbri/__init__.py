@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from greenbri.services.python_api import Greenbri
 
 
-def open(data_dir: Any = None) -> Greenbri:  # noqa: A001 - the verb users expect
+def open(data_dir: Any = None) -> Greenbri:
     """Open a greenbri store; see :func:`greenbri.services.python_api.open_platform`."""
     from greenbri.services.python_api import open_platform
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from greenbri.adapters.readers.base import ReadOptions
 from greenbri.adapters.sources.context import FetchContext
@@ -31,12 +32,19 @@ def build_fetch_context(
 ) -> FetchContext:
     """A connector's context: HTTP client, mirror (if configured), cache, options."""
     client = client or build_http_client(settings)
-    mirror = Mirror.from_setting(settings.mirror, client=client, cache_dir=settings.effective_cache_dir) if settings.mirror else None
+    mirror = (
+        Mirror.from_setting(settings.mirror, client=client, cache_dir=settings.effective_cache_dir)
+        if settings.mirror
+        else None
+    )
     cache_dir = settings.effective_cache_dir
     cache_dir.mkdir(parents=True, exist_ok=True)
-    return FetchContext(client=client, mirror=mirror, cache_dir=cache_dir, options=dict(options or {}), progress=progress)
+    return FetchContext(
+        client=client, mirror=mirror, cache_dir=cache_dir, options=dict(options or {}), progress=progress
+    )
 
 
-def read_options(settings: Settings, **values: object) -> ReadOptions:
-    """ReadOptions with the settings' input size limit and the given values."""
-    return ReadOptions(max_bytes=settings.max_input_bytes, **{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
+def read_options(settings: Settings, **values: Any) -> ReadOptions:
+    """ReadOptions with the settings' input size limit and the given (non-None) values."""
+    given = {name: value for name, value in values.items() if value is not None}
+    return ReadOptions(**{"max_bytes": settings.max_input_bytes, **given})

@@ -107,7 +107,9 @@ def test_errors_have_an_exit_code_and_a_message_that_says_what_to_do(
     assert "Fix:" in err
 
 
-def test_a_bad_setting_exits_3_and_names_the_variable(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_setting_exits_3_and_names_the_variable(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GREENBRI_MAX_INPUT_BYTES", "-5")
     code, _, err = invoke("config", "validate")
     assert code == 3
@@ -123,5 +125,12 @@ def test_config_show_lists_the_settings_in_force(data_dir: Path) -> None:
 def test_sources_lists_the_connectors_in_both_languages(data_dir: Path) -> None:
     rows = json.loads(invoke("datasets", "sources", "--json")[1])
     names = {row["name"] for row in rows}
-    assert {"natural-earth-lakes", "wdpa", "unesco-world-heritage", "ramsar", "worldbank", "owid-co2"} <= names
+    assert {
+        "natural-earth-lakes",
+        "wdpa",
+        "unesco-world-heritage",
+        "ramsar",
+        "worldbank",
+        "owid-co2",
+    } <= names
     assert all(row["en"] and row["zh"] for row in rows)

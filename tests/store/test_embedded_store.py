@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from shapely.geometry import Point, box
+from shapely.geometry import box
 
 from greenbri.adapters.stores.embedded import EmbeddedStore
 from greenbri.adapters.stores.locking import write_lock
@@ -30,12 +30,17 @@ RECORD = DatasetRecord(
 
 
 def provenance(digest: str) -> Provenance:
-    return Provenance(recorded_at="2026-11-21T00:00:00+00:00", command="test", input_name="x", input_sha256=digest)
+    return Provenance(
+        recorded_at="2026-11-21T00:00:00+00:00", command="test", input_name="x", input_sha256=digest
+    )
 
 
 def wetlands(count: int, offset: float = 0.0) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
-        {"name": [f"湿地 {index}" for index in range(count)], "area_ha": [float(index) for index in range(count)]},
+        {
+            "name": [f"湿地 {index}" for index in range(count)],
+            "area_ha": [float(index) for index in range(count)],
+        },
         geometry=[box(offset + index, 10, offset + index + 0.5, 10.5) for index in range(count)],
         crs="EPSG:4326",
     )
@@ -127,9 +132,11 @@ def test_duckdb_views_name_each_dataset_and_run_spatial_sql(tmp_path: Path) -> N
 
 def test_a_second_writer_waits_then_gets_a_clear_error(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path, lock_timeout_s=0.2)
-    with write_lock(tmp_path / ".write.lock", timeout_s=1):
-        with pytest.raises(StoreLockedError, match=r"pid \d+.*GREENBRI_LOCK_TIMEOUT_S"):
-            store.write_frame_version(RECORD, provenance("a" * 64), wetlands(1))
+    with (
+        write_lock(tmp_path / ".write.lock", timeout_s=1),
+        pytest.raises(StoreLockedError, match=r"pid \d+.*GREENBRI_LOCK_TIMEOUT_S"),
+    ):
+        store.write_frame_version(RECORD, provenance("a" * 64), wetlands(1))
     assert not store.is_initialised()
 
 
@@ -196,7 +203,9 @@ def test_a_writer_killed_mid_write_leaves_the_previous_version_in_force(tmp_path
     assert sorted(path.name for path in (tmp_path / "datasets" / RECORD.id).iterdir()) == ["v1", "v2"]
 
 
-def test_a_process_killed_with_sigkill_during_a_large_import_leaves_the_store_consistent(tmp_path: Path) -> None:
+def test_a_process_killed_with_sigkill_during_a_large_import_leaves_the_store_consistent(
+    tmp_path: Path,
+) -> None:
     store = EmbeddedStore(tmp_path)
     store.write_frame_version(RECORD, provenance("a" * 64), wetlands(3))
     script = textwrap.dedent(
@@ -212,7 +221,9 @@ def test_a_process_killed_with_sigkill_during_a_large_import_leaves_the_store_co
         EmbeddedStore(sys.argv[1]).write_frame_version(record, Provenance("t", "kill", "x", "e" * 64), frame)
         """
     )
-    process = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "writing"
     process.kill()

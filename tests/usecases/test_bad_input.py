@@ -35,7 +35,9 @@ def store(tmp_path: Path) -> EmbeddedStore:
     """A store holding version 1 of 'sites' (two points)."""
     store = EmbeddedStore(tmp_path / "store")
     good = tmp_path / "good.geojson"
-    gpd.GeoDataFrame({"site_id": ["a", "b"]}, geometry=[Point(116.4, 39.9), Point(121.5, 31.2)], crs="EPSG:4326").to_file(good)
+    gpd.GeoDataFrame(
+        {"site_id": ["a", "b"]}, geometry=[Point(116.4, 39.9), Point(121.5, 31.2)], crs="EPSG:4326"
+    ).to_file(good)
     import_dataset(store, good, METADATA)
     return store
 
@@ -46,7 +48,19 @@ def write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def truncated_geojson(directory: Path) -> tuple[Path, ReadOptions]:
-    text = json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"a": 1}, "geometry": {"type": "Point", "coordinates": [1, 2]}}] * 3})
+    text = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"a": 1},
+                    "geometry": {"type": "Point", "coordinates": [1, 2]},
+                }
+            ]
+            * 3,
+        }
+    )
     return write_text(directory / "cut.geojson", text[: len(text) // 2]), ReadOptions()
 
 
@@ -62,7 +76,9 @@ def empty_file(directory: Path) -> tuple[Path, ReadOptions]:
 
 
 def empty_collection(directory: Path) -> tuple[Path, ReadOptions]:
-    return write_text(directory / "none.geojson", '{"type": "FeatureCollection", "features": []}'), ReadOptions()
+    return write_text(
+        directory / "none.geojson", '{"type": "FeatureCollection", "features": []}'
+    ), ReadOptions()
 
 
 def unknown_format(directory: Path) -> tuple[Path, ReadOptions]:
@@ -87,7 +103,9 @@ def out_of_range(directory: Path) -> tuple[Path, ReadOptions]:
 
 
 def empty_geometry(directory: Path) -> tuple[Path, ReadOptions]:
-    return write_text(directory / "emptygeom.csv", "name,wkt\nok,POINT (1 2)\nbad,POLYGON EMPTY\n"), ReadOptions()
+    return write_text(
+        directory / "emptygeom.csv", "name,wkt\nok,POINT (1 2)\nbad,POLYGON EMPTY\n"
+    ), ReadOptions()
 
 
 def collapsed_polygon(directory: Path) -> tuple[Path, ReadOptions]:
@@ -102,11 +120,15 @@ def undecodable(directory: Path) -> tuple[Path, ReadOptions]:
 
 
 def duplicate_ids(directory: Path) -> tuple[Path, ReadOptions]:
-    return write_text(directory / "dups.csv", "site_id,lon,lat\na,1,1\nb,2,2\na,3,3\n"), ReadOptions(id_column="site_id")
+    return write_text(directory / "dups.csv", "site_id,lon,lat\na,1,1\nb,2,2\na,3,3\n"), ReadOptions(
+        id_column="site_id"
+    )
 
 
 def missing_columns(directory: Path) -> tuple[Path, ReadOptions]:
-    return write_text(directory / "cols.csv", "name,x_coord,y_coord\na,1,1\n"), ReadOptions(lon_column="longitude", lat_column="latitude")
+    return write_text(directory / "cols.csv", "name,x_coord,y_coord\na,1,1\n"), ReadOptions(
+        lon_column="longitude", lat_column="latitude"
+    )
 
 
 def too_large(directory: Path) -> tuple[Path, ReadOptions]:
@@ -131,9 +153,15 @@ BAD_INPUTS: list[tuple[Callable[[Path], tuple[Path, ReadOptions]], type[errors.G
 ]
 
 
-@pytest.mark.parametrize(("make", "error_class", "where"), BAD_INPUTS, ids=[item[0].__name__ for item in BAD_INPUTS])
+@pytest.mark.parametrize(
+    ("make", "error_class", "where"), BAD_INPUTS, ids=[item[0].__name__ for item in BAD_INPUTS]
+)
 def test_bad_input_is_refused_clearly_and_the_store_is_unchanged(
-    store: EmbeddedStore, tmp_path: Path, make: Callable[[Path], tuple[Path, ReadOptions]], error_class: type, where: str
+    store: EmbeddedStore,
+    tmp_path: Path,
+    make: Callable[[Path], tuple[Path, ReadOptions]],
+    error_class: type,
+    where: str,
 ) -> None:
     before = snapshot(store.data_dir)
     path, options = make(tmp_path)
@@ -147,20 +175,30 @@ def test_bad_input_is_refused_clearly_and_the_store_is_unchanged(
     assert list(store.read("sites")["site_id"]) == ["a", "b"]
 
 
-def test_swapped_lon_lat_imports_with_a_warning(store: EmbeddedStore, tmp_path: Path, shared_data: Path) -> None:
+def test_swapped_lon_lat_imports_with_a_warning(
+    store: EmbeddedStore, tmp_path: Path, shared_data: Path
+) -> None:
     from greenbri.usecases.initialise import initialise_store
 
     initialise_store(store)
-    path = write_text(tmp_path / "swapped.csv", "name,iso3,lon,lat\nKabul,AFG,34.53,69.17\nAlmaty,KAZ,43.24,76.89\nNairobi,KEN,-1.29,36.82\n")
+    path = write_text(
+        tmp_path / "swapped.csv",
+        "name,iso3,lon,lat\nKabul,AFG,34.53,69.17\nAlmaty,KAZ,43.24,76.89\nNairobi,KEN,-1.29,36.82\n",
+    )
     outcome = import_dataset(store, path, METADATA, ReadOptions(country_column="iso3"))
     assert outcome.created
     assert any("swapped" in warning for warning in outcome.warnings), outcome.warnings
     assert any("swapped" in warning for warning in store.get("sites").latest.warnings)  # type: ignore[union-attr]
 
 
-def test_a_repairable_self_intersection_is_repaired_and_reported(store: EmbeddedStore, tmp_path: Path) -> None:
+def test_a_repairable_self_intersection_is_repaired_and_reported(
+    store: EmbeddedStore, tmp_path: Path
+) -> None:
     bowtie = Polygon([(0, 0), (2, 2), (2, 0), (0, 2), (0, 0)])
-    path = write_text(tmp_path / "bowtie.csv", f'site_id,wkt\nbow,"{bowtie.wkt}"\nsquare,"POLYGON ((5 5, 6 5, 6 6, 5 6, 5 5))"\n')
+    path = write_text(
+        tmp_path / "bowtie.csv",
+        f'site_id,wkt\nbow,"{bowtie.wkt}"\nsquare,"POLYGON ((5 5, 6 5, 6 6, 5 6, 5 5))"\n',
+    )
     outcome = import_dataset(store, path, METADATA, ReadOptions(id_column="site_id"))
     assert [(repair.feature, repair.feature_id) for repair in outcome.repairs] == [(0, "bow")]
     assert "Self-intersection" in outcome.repairs[0].problem

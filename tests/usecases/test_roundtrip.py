@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
+from tests.usecases.frames import assert_same_records
 
 from greenbri.adapters.readers import read_input
 from greenbri.adapters.readers.base import ReadOptions
@@ -20,7 +21,6 @@ from greenbri.adapters.stores.embedded import EmbeddedStore
 from greenbri.core.catalog import Bilingual
 from greenbri.usecases.datasets import DatasetMetadata, fetch_dataset, import_dataset
 from greenbri.usecases.export import export_dataset
-from tests.usecases.frames import assert_same_records
 
 
 @pytest.fixture()
@@ -37,12 +37,20 @@ def mirror_context(shared_data: Path, tmp_path: Path, **options: str) -> FetchCo
     )
 
 
-def export_and_read_back(store: EmbeddedStore, dataset_id: str, directory: Path, *, vector: bool) -> dict[str, pd.DataFrame]:
+def export_and_read_back(
+    store: EmbeddedStore, dataset_id: str, directory: Path, *, vector: bool
+) -> dict[str, pd.DataFrame]:
     back: dict[str, pd.DataFrame] = {}
     parquet = export_dataset(store, dataset_id, directory / f"{dataset_id}.parquet", "geoparquet")
-    back["geoparquet"] = gpd.read_parquet(parquet).drop(columns="bbox", errors="ignore") if vector else pd.read_parquet(parquet)
+    back["geoparquet"] = (
+        gpd.read_parquet(parquet).drop(columns="bbox", errors="ignore")
+        if vector
+        else pd.read_parquet(parquet)
+    )
     csv = export_dataset(store, dataset_id, directory / f"{dataset_id}.csv", "csv")
-    back["csv"] = read_input(csv, ReadOptions(wkt_column="geometry" if vector else None, allow_missing_geometry=True)).frame
+    back["csv"] = read_input(
+        csv, ReadOptions(wkt_column="geometry" if vector else None, allow_missing_geometry=True)
+    ).frame
     if vector:
         geojson = export_dataset(store, dataset_id, directory / f"{dataset_id}.geojson", "geojson")
         back["geojson"] = pyogrio.read_dataframe(geojson)
@@ -92,11 +100,17 @@ def test_ramsar_shapefiles_round_trip(store: EmbeddedStore, shared_data: Path, t
 
 
 def test_world_heritage_csv_round_trip(store: EmbeddedStore, shared_data: Path, tmp_path: Path) -> None:
-    outcome = fetch_dataset(store, get_connector("unesco-world-heritage"), mirror_context(shared_data, tmp_path))
+    outcome = fetch_dataset(
+        store, get_connector("unesco-world-heritage"), mirror_context(shared_data, tmp_path)
+    )
     original = pd.read_csv(shared_data / "heritage" / "whc-sites-2019.csv", encoding="latin-1")
     stored = store.read(outcome.record.id)
     assert outcome.version.feature_count == len(original) == 1121
-    assert outcome.version.provenance.input_encoding.replace("_", "-").lower() in ("latin-1", "iso-8859-1", "latin1")
+    assert outcome.version.provenance.input_encoding.replace("_", "-").lower() in (
+        "latin-1",
+        "iso-8859-1",
+        "latin1",
+    )
     bamiyan = stored[stored["id_no"] == 208].iloc[0]
     assert (bamiyan.geometry.x, bamiyan.geometry.y) == (67.82525, 34.84694)
     assert "vallée de Bamiyan" in bamiyan["name_fr"]
@@ -104,9 +118,17 @@ def test_world_heritage_csv_round_trip(store: EmbeddedStore, shared_data: Path, 
         assert_same_records(stored, frame)
 
 
-@pytest.mark.parametrize(("connector", "options", "rows"), [("owid-co2", {}, None), ("owid-grapher", {"slug": "forest-area-as-share-of-land-area"}, None)])
+@pytest.mark.parametrize(
+    ("connector", "options", "rows"),
+    [("owid-co2", {}, None), ("owid-grapher", {"slug": "forest-area-as-share-of-land-area"}, None)],
+)
 def test_our_world_in_data_tables_round_trip(
-    store: EmbeddedStore, shared_data: Path, tmp_path: Path, connector: str, options: dict[str, str], rows: int | None
+    store: EmbeddedStore,
+    shared_data: Path,
+    tmp_path: Path,
+    connector: str,
+    options: dict[str, str],
+    rows: int | None,
 ) -> None:
     outcome = fetch_dataset(store, get_connector(connector), mirror_context(shared_data, tmp_path, **options))
     stored = store.read(outcome.record.id)
@@ -115,10 +137,22 @@ def test_our_world_in_data_tables_round_trip(
         assert_same_records(stored, frame)
 
 
-@pytest.mark.parametrize("name", sorted(path.name for path in (Path(__file__).resolve().parents[2].parent / "shared" / "data" / "projects" / "aiddata").glob("*.geojson")))
-def test_aiddata_projects_round_trip(store: EmbeddedStore, shared_data: Path, tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        path.name
+        for path in (
+            Path(__file__).resolve().parents[2].parent / "shared" / "data" / "projects" / "aiddata"
+        ).glob("*.geojson")
+    ),
+)
+def test_aiddata_projects_round_trip(
+    store: EmbeddedStore, shared_data: Path, tmp_path: Path, name: str
+) -> None:
     path = shared_data / "projects" / "aiddata" / name
-    outcome = import_dataset(store, path, DatasetMetadata("aiddata-project", Bilingual("AidData project", "援助数据项目")))
+    outcome = import_dataset(
+        store, path, DatasetMetadata("aiddata-project", Bilingual("AidData project", "援助数据项目"))
+    )
     original = pyogrio.read_dataframe(path)
     stored = store.read("aiddata-project")
     if not outcome.repairs:
@@ -136,6 +170,9 @@ def test_power_plant_csv_round_trip(store: EmbeddedStore, shared_data: Path, tmp
     assert outcome.version.feature_count == 16179
     stored = store.read("gppd")
     original = pd.read_csv(path)
-    assert_same_records(original.drop(columns=["latitude", "longitude"]), stored.drop(columns=["latitude", "longitude", "geometry"], errors="ignore"))
+    assert_same_records(
+        original.drop(columns=["latitude", "longitude"]),
+        stored.drop(columns=["latitude", "longitude", "geometry"], errors="ignore"),
+    )
     for frame in export_and_read_back(store, "gppd", tmp_path, vector=True).values():
         assert_same_records(stored, frame)

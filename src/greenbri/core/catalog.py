@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 from greenbri.core.errors import CatalogError
 
 __all__ = [
     "AccessLevel",
-    "BoundingBox",
     "Bilingual",
+    "BoundingBox",
     "DatasetKind",
     "DatasetRecord",
     "DatasetReference",
@@ -56,7 +56,7 @@ def validate_dataset_id(dataset_id: str) -> str:
     return dataset_id
 
 
-class DatasetKind(str, Enum):
+class DatasetKind(StrEnum):
     """What shape of data a dataset holds."""
 
     VECTOR_LAYER = "vector_layer"
@@ -65,7 +65,7 @@ class DatasetKind(str, Enum):
     DOCUMENT = "document"
 
 
-class Theme(str, Enum):
+class Theme(StrEnum):
     """The environmental theme a dataset belongs to."""
 
     PROTECTED_AREAS = "protected_areas"
@@ -85,7 +85,7 @@ class Theme(str, Enum):
     OTHER = "other"
 
 
-class ReceptorRole(str, Enum):
+class ReceptorRole(StrEnum):
     """The role a sensitive-area layer plays when projects are screened against it."""
 
     PROTECTED_AREA = "protected_area"
@@ -101,7 +101,7 @@ class ReceptorRole(str, Enum):
     OTHER_SENSITIVE_AREA = "other_sensitive_area"
 
 
-class AccessLevel(str, Enum):
+class AccessLevel(StrEnum):
     """Who may read a dataset."""
 
     PUBLIC = "public"
@@ -113,9 +113,7 @@ def _enum_value(enum_type: type[Enum], value: Any, what: str) -> Any:
         return enum_type(value)
     except ValueError:
         allowed = ", ".join(str(member.value) for member in enum_type)
-        raise CatalogError(
-            f"Unknown {what} {value!r}.", hint=f"use one of: {allowed}."
-        ) from None
+        raise CatalogError(f"Unknown {what} {value!r}.", hint=f"use one of: {allowed}.") from None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,15 @@ import pandas as pd
 from greenbri.adapters.sources import get_connector
 from greenbri.bootstrap import build_fetch_context, build_store, read_options
 from greenbri.config import ENVIRONMENT_VARIABLES, Settings, load_settings
-from greenbri.core.catalog import AccessLevel, Bilingual, DatasetKind, Licence, ReceptorRole, SourceInfo, Theme
+from greenbri.core.catalog import (
+    AccessLevel,
+    Bilingual,
+    DatasetKind,
+    Licence,
+    ReceptorRole,
+    SourceInfo,
+    Theme,
+)
 from greenbri.usecases.catalog_views import dataset_summary, record_detail, version_rows
 from greenbri.usecases.datasets import DatasetMetadata, ImportOutcome, fetch_dataset, import_dataset
 from greenbri.usecases.export import export_dataset
@@ -55,7 +63,12 @@ class Greenbri:
         """Its versions with their provenance (``greenbri datasets versions``)."""
         return pd.DataFrame(version_rows(self.store.get(dataset_id)))
 
-    def read(self, dataset_id: str, version: int | None = None, bbox: tuple[float, float, float, float] | None = None) -> Any:
+    def read(
+        self,
+        dataset_id: str,
+        version: int | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> Any:
         """A version as a GeoDataFrame (vector layers) or DataFrame (tables)."""
         return self.store.read(dataset_id, version, bbox=bbox)
 
@@ -63,7 +76,8 @@ class Greenbri:
         """Run DuckDB SQL over the latest versions (each dataset is a view named by its id)."""
         connection = self.store.connect()
         try:
-            return connection.execute(query).fetchdf()
+            frame: pd.DataFrame = connection.execute(query).fetchdf()
+            return frame
         finally:
             connection.close()
 
@@ -95,15 +109,27 @@ class Greenbri:
         )
         path_list = [Path(paths)] if isinstance(paths, str | Path) else [Path(path) for path in paths]
         return import_dataset(
-            self.store, path_list, metadata, read_options(self.settings, **options), command="greenbri.Greenbri.import_file"
+            self.store,
+            path_list,
+            metadata,
+            read_options(self.settings, **options),
+            command="greenbri.Greenbri.import_file",
         )
 
-    def fetch(self, source: str, options: Mapping[str, str] | None = None, dataset_id: str | None = None) -> ImportOutcome:
+    def fetch(
+        self, source: str, options: Mapping[str, str] | None = None, dataset_id: str | None = None
+    ) -> ImportOutcome:
         """Fetch from an upstream source or the mirror and import (``greenbri datasets fetch``)."""
         context = build_fetch_context(self.settings, options)
         return fetch_dataset(self.store, get_connector(source), context, overrides={"dataset_id": dataset_id})
 
-    def export(self, dataset_id: str, destination: Path | str, export_format: str = "geojson", version: int | None = None) -> Path:
+    def export(
+        self,
+        dataset_id: str,
+        destination: Path | str,
+        export_format: str = "geojson",
+        version: int | None = None,
+    ) -> Path:
         """Write a version as GeoJSON, GeoParquet or CSV (``greenbri datasets export``)."""
         return export_dataset(self.store, dataset_id, Path(destination), export_format, version)
 
@@ -112,7 +138,9 @@ class Greenbri:
         self.store.delete(dataset_id, version)
 
 
-def open_platform(data_dir: Path | str | None = None, environment: Mapping[str, str] | None = None) -> Greenbri:
+def open_platform(
+    data_dir: Path | str | None = None, environment: Mapping[str, str] | None = None
+) -> Greenbri:
     """Open the store in ``data_dir`` (default: GREENBRI_DATA_DIR or the user data directory)."""
     values = dict(os.environ if environment is None else environment)
     if data_dir is not None:

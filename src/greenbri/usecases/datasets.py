@@ -151,7 +151,9 @@ def import_dataset(
     paths = [paths] if isinstance(paths, Path | str) else list(paths)
     paths = [Path(path) for path in paths]
     if metadata.kind is DatasetKind.DOCUMENT:
-        return _import_document(store, paths, metadata, command=command, fetched_from=fetched_from, clock=clock)
+        return _import_document(
+            store, paths, metadata, command=command, fetched_from=fetched_from, clock=clock
+        )
     report(f"reading {', '.join(path.name for path in paths)}")
     result = read_input(paths, options, countries=_country_polygons(store))
     warnings = [*notes, *result.warnings]
@@ -166,13 +168,17 @@ def import_dataset(
                 source=paths[0].name,
                 hint="check the input, or relax the connector's filter options.",
             )
-    provenance = _provenance(result, command, fetched_from, clock, _options_digest(options, post_read_key or {}))
+    provenance = _provenance(
+        result, command, fetched_from, clock, _options_digest(options, post_read_key or {})
+    )
     record = metadata.to_record(result.kind)
     report(f"writing {len(frame)} rows")
     outcome = store.write_frame_version(
         record, provenance, frame, repairs=tuple(result.repairs), warnings=tuple(warnings)
     )
-    return ImportOutcome(outcome.record, outcome.version, outcome.created, tuple(result.repairs), tuple(warnings))
+    return ImportOutcome(
+        outcome.record, outcome.version, outcome.created, tuple(result.repairs), tuple(warnings)
+    )
 
 
 def _provenance(
@@ -201,7 +207,9 @@ def _import_document(
     clock: Clock,
 ) -> ImportOutcome:
     if len(paths) != 1:
-        raise InputError("A document dataset takes exactly one file.", hint="import each document on its own.")
+        raise InputError(
+            "A document dataset takes exactly one file.", hint="import each document on its own."
+        )
     source = paths[0]
     if not source.is_file():
         raise InputError("The file does not exist.", source=str(source), hint="check the path.")

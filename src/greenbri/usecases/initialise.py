@@ -53,4 +53,6 @@ def _load_layer(store: EmbeddedStore, layer: BundledLayer, view: str, clock: Clo
     )
     warnings = tuple(text for text in (layer.limitations.en, layer.limitations.zh) if text)
     outcome = store.write_frame_version(layer.record(), provenance, layer.build(view), warnings=warnings)
-    return ImportOutcome(outcome.record, outcome.version, outcome.created, (), tuple(outcome.version.warnings))
+    return ImportOutcome(
+        outcome.record, outcome.version, outcome.created, (), tuple(outcome.version.warnings)
+    )

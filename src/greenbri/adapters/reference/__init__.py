@@ -20,7 +20,6 @@ notes; :func:`package_file_sha256` the digest of a data file for provenance.
 from __future__ import annotations
 
 import hashlib
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any

@@ -156,7 +156,7 @@ class EmbeddedStore:
             if record.kind is DatasetKind.DOCUMENT or record.latest is None:
                 continue
             path = self.version_path(record.id).as_posix().replace("'", "''")
-            connection.execute(f'CREATE VIEW "{record.id}" AS SELECT * FROM read_parquet(\'{path}\')')
+            connection.execute(f"CREATE VIEW \"{record.id}\" AS SELECT * FROM read_parquet('{path}')")
         return connection
 
     # -- writing -----------------------------------------------------------------------
@@ -288,7 +288,9 @@ class EmbeddedStore:
 
         return self.write_version(record, provenance, write, repairs=repairs, warnings=warnings)
 
-    def write_document_version(self, record: DatasetRecord, provenance: Provenance, source: Path) -> WriteOutcome:
+    def write_document_version(
+        self, record: DatasetRecord, provenance: Provenance, source: Path
+    ) -> WriteOutcome:
         """Add a version holding a copy of the document file ``source``."""
 
         def write(directory: Path) -> tuple[Any, str]:

@@ -79,9 +79,13 @@ def _temporal_extent(frame: Any) -> TemporalExtent | None:
         if pd.api.types.is_datetime64_any_dtype(series) and series.notna().any():
             return TemporalExtent(series.min().isoformat(), series.max().isoformat())
     for column in frame.columns:
-        if str(column).lower() in _TIME_COLUMNS and pd.api.types.is_integer_dtype(series := frame[column]):
-            if series.notna().any():
-                return TemporalExtent(str(int(series.min())), str(int(series.max())))
+        series = frame[column]
+        if (
+            str(column).lower() in _TIME_COLUMNS
+            and pd.api.types.is_integer_dtype(series)
+            and series.notna().any()
+        ):
+            return TemporalExtent(str(int(series.min())), str(int(series.max())))
     return None
 
 

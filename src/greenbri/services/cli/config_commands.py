@@ -23,7 +23,11 @@ def show_command(json_output: JsonOption = False) -> None:
     if json_output:
         print_json(values)
         return
-    print_table("settings", ["setting", "variable", "value"], [[name, ENVIRONMENT_VARIABLES[name], value] for name, value in sorted(values.items())])
+    print_table(
+        "settings",
+        ["setting", "variable", "value"],
+        [[name, ENVIRONMENT_VARIABLES[name], value] for name, value in sorted(values.items())],
+    )
 
 
 @app.command("validate")

@@ -9,7 +9,15 @@ import typer
 
 from greenbri.adapters.sources import get_connector, list_connectors
 from greenbri.bootstrap import build_fetch_context, read_options
-from greenbri.core.catalog import AccessLevel, Bilingual, DatasetKind, Licence, ReceptorRole, SourceInfo, Theme
+from greenbri.core.catalog import (
+    AccessLevel,
+    Bilingual,
+    DatasetKind,
+    Licence,
+    ReceptorRole,
+    SourceInfo,
+    Theme,
+)
 from greenbri.core.errors import InputError
 from greenbri.services.cli.context import open_store, settings_from
 from greenbri.services.cli.errors import handle_errors
@@ -34,7 +42,9 @@ def list_command(
 ) -> None:
     """List datasets with their latest version. 列出数据集。"""
     store = open_store()
-    rows = [dataset_summary(record) for record in store.list_datasets() if theme is None or record.theme is theme]
+    rows = [
+        dataset_summary(record) for record in store.list_datasets() if theme is None or record.theme is theme
+    ]
     if json_output:
         print_json(rows)
         return
@@ -73,7 +83,9 @@ def show_command(
     console.print(f"[bold]{detail['id']}[/]  {detail['title']['en']} / {detail['title']['zh']}")
     for key in ("kind", "theme", "receptor_role", "access"):
         console.print(f"  {key}: {detail[key]}")
-    console.print(f"  source: {detail['source']['publisher']} {detail['source']['url']} {detail['source']['upstream_version']}")
+    console.print(
+        f"  source: {detail['source']['publisher']} {detail['source']['url']} {detail['source']['upstream_version']}"
+    )
     console.print(f"  licence: {detail['licence']['name']} — {detail['licence']['attribution']}")
     if chosen:
         provenance = chosen["provenance"]
@@ -81,8 +93,12 @@ def show_command(
             f"  version {chosen['number']}: {chosen['feature_count']} features, recorded {provenance['recorded_at']} "
             f"by '{provenance['command']}', sha256 {provenance['input_sha256'][:16]}…"
         )
-        console.print(f"  spatial extent: {chosen['spatial_extent']}  temporal extent: {chosen['temporal_extent']}")
-        print_table("schema", ["column", "type"], [[field["name"], field["type"]] for field in chosen["schema"]])
+        console.print(
+            f"  spatial extent: {chosen['spatial_extent']}  temporal extent: {chosen['temporal_extent']}"
+        )
+        print_table(
+            "schema", ["column", "type"], [[field["name"], field["type"]] for field in chosen["schema"]]
+        )
         for warning in chosen["warnings"]:
             console.print(f"  [yellow]warning[/]: {warning}")
         if chosen["repairs"]:
@@ -100,7 +116,17 @@ def versions_command(dataset_id: str, json_output: JsonOption = False) -> None:
     print_table(
         f"versions of {dataset_id}",
         ["version", "recorded at", "features", "input", "sha256", "command"],
-        [[r["number"], r["recorded_at"], r["feature_count"], r["input_name"], r["input_sha256"][:12], r["command"]] for r in rows],
+        [
+            [
+                r["number"],
+                r["recorded_at"],
+                r["feature_count"],
+                r["input_name"],
+                r["input_sha256"][:12],
+                r["command"],
+            ]
+            for r in rows
+        ],
     )
 
 
@@ -108,7 +134,9 @@ def _parse_pairs(values: list[str] | None, what: str) -> dict[str, str]:
     pairs: dict[str, str] = {}
     for value in values or []:
         if "=" not in value:
-            raise InputError(f"{what} {value!r} is not of the form key=value.", hint=f"write e.g. --{what} NAME=nom.")
+            raise InputError(
+                f"{what} {value!r} is not of the form key=value.", hint=f"write e.g. --{what} NAME=nom."
+            )
         key, _, target = value.partition("=")
         pairs[key.strip()] = target.strip()
     return pairs
@@ -123,8 +151,12 @@ def _metadata(dataset_id: str, **values: Any) -> DatasetMetadata:
         kind=values["kind"],
         theme=values["theme"] or Theme.OTHER,
         receptor_role=values["receptor_role"],
-        source=SourceInfo(values["source_url"] or "", values["publisher"] or "", values["upstream_version"] or ""),
-        licence=Licence(values["licence"] or "unknown", values["licence_url"] or "", values["attribution"] or ""),
+        source=SourceInfo(
+            values["source_url"] or "", values["publisher"] or "", values["upstream_version"] or ""
+        ),
+        licence=Licence(
+            values["licence"] or "unknown", values["licence_url"] or "", values["attribution"] or ""
+        ),
         access=values["access"] or AccessLevel.PUBLIC,
         organisation=values["organisation"] or "",
     )
@@ -133,7 +165,9 @@ def _metadata(dataset_id: str, **values: Any) -> DatasetMetadata:
 @app.command("import")
 @handle_errors
 def import_command(
-    paths: Annotated[list[Path], typer.Argument(help="File(s): GeoJSON(.gz), GPKG, SHP/ZIP, FGB, (Geo)Parquet, CSV, XLSX.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="File(s): GeoJSON(.gz), GPKG, SHP/ZIP, FGB, (Geo)Parquet, CSV, XLSX.")
+    ],
     dataset_id: Annotated[str, typer.Option("--id", help="Dataset id, e.g. 'ramsar-ukraine'.")],
     title_en: Annotated[str | None, typer.Option(help="English title.")] = None,
     title_zh: Annotated[str | None, typer.Option(help="Chinese title 中文标题.")] = None,
@@ -157,7 +191,9 @@ def import_command(
     lon: Annotated[str | None, typer.Option(help="Longitude column of a table.")] = None,
     lat: Annotated[str | None, typer.Option(help="Latitude column of a table.")] = None,
     wkt: Annotated[str | None, typer.Option(help="WKT geometry column of a table.")] = None,
-    column_map: Annotated[list[str] | None, typer.Option("--map", help="Rename a column: SOURCE=TARGET.")] = None,
+    column_map: Annotated[
+        list[str] | None, typer.Option("--map", help="Rename a column: SOURCE=TARGET.")
+    ] = None,
     id_column: Annotated[str | None, typer.Option(help="Column whose values must be unique.")] = None,
     country_column: Annotated[str | None, typer.Option(help="ISO3 country column (checks lon/lat).")] = None,
     json_output: JsonOption = False,
@@ -195,7 +231,9 @@ def _print_outcome(outcome: Any, json_output: bool) -> None:
         f"({outcome.version.feature_count} features)."
     )
     for repair in outcome.repairs[:20]:
-        console.print(f"  [yellow]repaired[/] feature {repair.feature} {repair.feature_id}: {repair.problem} -> {repair.action}")
+        console.print(
+            f"  [yellow]repaired[/] feature {repair.feature} {repair.feature_id}: {repair.problem} -> {repair.action}"
+        )
     if len(outcome.repairs) > 20:
         console.print(f"  … and {len(outcome.repairs) - 20} more repairs (see --json).")
     for warning in outcome.warnings:
@@ -206,18 +244,25 @@ def _print_outcome(outcome: Any, json_output: bool) -> None:
 @handle_errors
 def sources_command(json_output: JsonOption = False) -> None:
     """List the upstream sources 'fetch' knows. 列出数据源。"""
-    rows = [{"name": connector.name, "en": connector.summary.en, "zh": connector.summary.zh} for connector in list_connectors()]
+    rows = [
+        {"name": connector.name, "en": connector.summary.en, "zh": connector.summary.zh}
+        for connector in list_connectors()
+    ]
     if json_output:
         print_json(rows)
         return
-    print_table("sources", ["name", "description", "说明"], [[row["name"], row["en"], row["zh"]] for row in rows])
+    print_table(
+        "sources", ["name", "description", "说明"], [[row["name"], row["en"], row["zh"]] for row in rows]
+    )
 
 
 @app.command("fetch")
 @handle_errors
 def fetch_command(
     source: Annotated[str, typer.Argument(help="Source name; see 'greenbri datasets sources'.")],
-    option: Annotated[list[str] | None, typer.Option("--option", "-o", help="Source option KEY=VALUE.")] = None,
+    option: Annotated[
+        list[str] | None, typer.Option("--option", "-o", help="Source option KEY=VALUE.")
+    ] = None,
     dataset_id: Annotated[str | None, typer.Option("--id", help="Store under this id instead.")] = None,
     access: Annotated[AccessLevel | None, typer.Option()] = None,
     json_output: JsonOption = False,
@@ -267,6 +312,11 @@ def delete_command(
         raise typer.Exit(1)
     remaining = store.delete(dataset_id, version)
     if json_output:
-        print_json({"deleted": what, "remaining_versions": [v.number for v in remaining.versions] if remaining else []})
+        print_json(
+            {
+                "deleted": what,
+                "remaining_versions": [v.number for v in remaining.versions] if remaining else [],
+            }
+        )
     else:
         console.print(f"deleted {what}")

@@ -62,7 +62,9 @@ def handle_errors(function: Function) -> Function:
             return function(*args, **kwargs)
         except errors.GreenbriError as error:
             console = Console(stderr=True, soft_wrap=True)
-            console.print(f"[bold red]error[/] ({type(error).__name__}): {error}", highlight=False, markup=True)
+            console.print(
+                f"[bold red]error[/] ({type(error).__name__}): {error}", highlight=False, markup=True
+            )
             sys.stderr.flush()
             raise typer.Exit(exit_code_for(error)) from None
 

@@ -30,12 +30,16 @@ app.add_typer(config_commands.app, name="config")
 
 @app.callback()
 def global_options(
-    data_dir: Annotated[Path | None, typer.Option(help=f"Data directory (sets {ENVIRONMENT_VARIABLES['data_dir']}).")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help=f"Data directory (sets {ENVIRONMENT_VARIABLES['data_dir']}).")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
 ) -> None:
     if data_dir is not None:
         os.environ[ENVIRONMENT_VARIABLES["data_dir"]] = str(data_dir)
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
@@ -52,7 +56,9 @@ def _initialise(view: str | None, json_output: bool) -> dict[str, object]:
 @app.command("init")
 @handle_errors
 def init_command(
-    view: Annotated[str | None, typer.Option(help="Boundary point of view (default GREENBRI_BOUNDARY_VIEW or china).")] = None,
+    view: Annotated[
+        str | None, typer.Option(help="Boundary point of view (default GREENBRI_BOUNDARY_VIEW or china).")
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Create the store and load the bundled offline reference layers. 初始化数据存储。"""
@@ -62,7 +68,9 @@ def init_command(
         return
     for layer in result["layers"]:  # type: ignore[attr-defined]
         state = "loaded" if layer["created"] else "up to date"
-        console.print(f"  {layer['dataset_id']}: version {layer['version']}, {layer['feature_count']} features ({state})")
+        console.print(
+            f"  {layer['dataset_id']}: version {layer['version']}, {layer['feature_count']} features ({state})"
+        )
     console.print(f"store ready at {result['data_dir']}")
 
 
@@ -84,7 +92,13 @@ def start_command(
         f"greenbri catalog 数据目录 — {summary['dataset_count']} datasets, {summary['feature_count']} features",
         ["id", "title / 标题", "kind", "version", "features"],
         [
-            [row["id"], f"{row['title']['en']}\n{row['title']['zh']}", row["kind"], row["latest_version"], row["feature_count"]]
+            [
+                row["id"],
+                f"{row['title']['en']}\n{row['title']['zh']}",
+                row["kind"],
+                row["latest_version"],
+                row["feature_count"],
+            ]
             for row in summary["datasets"]
         ],
     )

@@ -27,18 +27,32 @@ def stage_progress(*, quiet: bool = False) -> Iterator[Callable[[str], None]]:
     if quiet:
         yield lambda stage: None
         return
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=_stderr, transient=True) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=_stderr,
+        transient=True,
+    ) as progress:
         task = progress.add_task("starting", total=None)
         yield lambda stage: progress.update(task, description=stage)
 
 
 @contextmanager
-def byte_progress(*, quiet: bool = False) -> Iterator[tuple[Callable[[int, int | None], None], Callable[[str], None]]]:
+def byte_progress(
+    *, quiet: bool = False
+) -> Iterator[tuple[Callable[[int, int | None], None], Callable[[str], None]]]:
     """A download bar (bytes done, total) plus a stage line."""
     if quiet:
         yield (lambda done, total: None), (lambda stage: None)
         return
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+    )
     with Progress(*columns, console=_stderr, transient=True) as progress:
         task = progress.add_task("downloading", total=None)
 
@@ -54,7 +68,13 @@ def task_progress(total: int, *, quiet: bool = False) -> Iterator[Callable[[str]
     if quiet:
         yield lambda label: None
         return
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=_stderr, transient=False) as progress:
         task = progress.add_task("starting", total=total)
         yield lambda label: progress.update(task, advance=1, description=label)
