@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
 echo "== ruff"
-.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff check src tests
+.venv/bin/ruff format --check src tests
 echo "== mypy"
 .venv/bin/mypy
 echo "== import-linter"
