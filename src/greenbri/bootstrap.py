@@ -29,6 +29,9 @@ def build_fetch_context(
     options: Mapping[str, str] | None = None,
     progress: Callable[[int, int | None], None] | None = None,
     client: HttpClient | None = None,
+    *,
+    upstream_fallback: bool = False,
+    refresh: bool = False,
 ) -> FetchContext:
     """A connector's context: HTTP client, mirror (if configured), cache, options."""
     client = client or build_http_client(settings)
@@ -40,7 +43,13 @@ def build_fetch_context(
     cache_dir = settings.effective_cache_dir
     cache_dir.mkdir(parents=True, exist_ok=True)
     return FetchContext(
-        client=client, mirror=mirror, cache_dir=cache_dir, options=dict(options or {}), progress=progress
+        client=client,
+        mirror=mirror,
+        cache_dir=cache_dir,
+        options=dict(options or {}),
+        progress=progress,
+        upstream_fallback=upstream_fallback,
+        refresh=refresh,
     )
 
 

@@ -209,6 +209,25 @@ def test_column_mapping_and_id_after_mapping(tmp_path: Path) -> None:
     assert list(result.frame.columns) == ["name_zh", "site_id", "geometry"]
 
 
+def test_column_types_never_change_a_value(tmp_path: Path) -> None:
+    path = tmp_path / "codes.csv"
+    path.write_text(
+        "iso_a2,iso_n3,pm25,note,big_id,flag,hexish\n"
+        "NA,516,NA,,12345678901234567890,true,0x10\n"
+        "ZA,710,25.5,NA,2,False,2\n"
+        "AF,004,NaN,n,3,TRUE,3\n",
+        encoding="utf-8",
+    )
+    frame = read_input(path).frame
+    assert list(frame["iso_a2"]) == ["NA", "ZA", "AF"]  # Namibia's code is text, not a missing value
+    assert list(frame["iso_n3"]) == ["516", "710", "004"]  # leading zero: a code, kept as text
+    assert frame["pm25"].dtype == "float64" and frame["pm25"].isna().sum() == 2
+    assert frame["note"].iloc[1] == "NA" and pd.isna(frame["note"].iloc[0])
+    assert frame["big_id"].iloc[0] == "12345678901234567890"
+    assert frame["flag"].tolist() == [True, False, True]
+    assert frame["hexish"].iloc[0] == "0x10"
+
+
 def test_datetime_columns(tmp_path: Path) -> None:
     path = tmp_path / "dates.csv"
     path.write_text(

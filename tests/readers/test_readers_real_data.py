@@ -174,3 +174,6 @@ def test_gzipped_csvs_concatenate_as_one_table(shared_data: Path) -> None:
     assert result.kind is DatasetKind.INDICATOR_TABLE
     assert len(result.frame) == 2 * 35064
     assert result.frame["station"].nunique() == 2
+    # "NA" marks missing measurements: the columns stay numeric
+    assert result.frame["PM2.5"].dtype == "float64"
+    assert result.frame["PM2.5"].isna().any()

@@ -18,6 +18,7 @@ from greenbri.adapters.readers.base import ReadOptions
 from greenbri.adapters.readers.columns import geometry_from_columns
 from greenbri.adapters.readers.detect import InputFile, load_bytes
 from greenbri.adapters.readers.encoding import decode_text
+from greenbri.adapters.readers.inference import infer_types
 from greenbri.adapters.readers.parts import RawPart, caught_warnings
 from greenbri.core.errors import EmptyInputError, InputError, MalformedInputError
 
@@ -60,7 +61,13 @@ def read_csv(entry: InputFile, options: ReadOptions) -> RawPart:
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
             frame = pd.read_csv(
-                io.StringIO(text), sep=_delimiter(text, entry.delimiter), low_memory=False, index_col=False
+                io.StringIO(text),
+                sep=_delimiter(text, entry.delimiter),
+                low_memory=False,
+                index_col=False,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
             )
         except pd.errors.EmptyDataError:
             raise EmptyInputError(
@@ -110,7 +117,7 @@ def read_xlsx(entry: InputFile, options: ReadOptions) -> RawPart:
         try:
             with pd.ExcelFile(entry.path, engine="openpyxl") as workbook:
                 sheet = _sheet(workbook, entry, options)
-                frame = pd.read_excel(workbook, sheet_name=sheet)
+                frame = pd.read_excel(workbook, sheet_name=sheet, keep_default_na=False, na_values=[""])
         except InputError:
             raise
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
@@ -154,6 +161,7 @@ def _finish_table(
     if len(frame) == 0:
         raise EmptyInputError("The table holds no rows.", source=label, hint="check the export.")
     frame.columns = [str(column) for column in frame.columns]
+    frame = infer_types(frame)
     part = RawPart(
         name=label, frame=frame, geometry=None, crs=None, encoding=encoding, unit="row", warnings=notes
     )

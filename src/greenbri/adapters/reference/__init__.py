@@ -230,7 +230,7 @@ def _layers() -> list[BundledLayer]:
                     "（来自 pycountry 的 zh_CN 译文），中国条目全部覆盖。"
                 ),
             ),
-            supporting=(ZH_CN_CATALOGUE,),
+            supporting=(ZH_CN_CATALOGUE, _ISO_3166_1_FILE, NATURAL_EARTH_FILE),
         ),
         BundledLayer(
             dataset_id="settlements",

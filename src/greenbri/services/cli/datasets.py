@@ -265,6 +265,10 @@ def fetch_command(
     ] = None,
     dataset_id: Annotated[str | None, typer.Option("--id", help="Store under this id instead.")] = None,
     access: Annotated[AccessLevel | None, typer.Option()] = None,
+    upstream_fallback: Annotated[
+        bool, typer.Option(help="When the mirror lacks the file, download it from upstream.")
+    ] = False,
+    refresh: Annotated[bool, typer.Option(help="Download again even if the cache holds the file.")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Fetch a dataset from its upstream source (or GREENBRI_MIRROR) and import it. 获取数据。"""
@@ -272,7 +276,13 @@ def fetch_command(
     store = open_store(settings)
     connector = get_connector(source)
     with byte_progress(quiet=json_output) as (on_bytes, report):
-        context = build_fetch_context(settings, _parse_pairs(option, "option"), progress=on_bytes)
+        context = build_fetch_context(
+            settings,
+            _parse_pairs(option, "option"),
+            progress=on_bytes,
+            upstream_fallback=upstream_fallback,
+            refresh=refresh,
+        )
         outcome = fetch_dataset(
             store, connector, context, overrides={"dataset_id": dataset_id, "access": access}, progress=report
         )
