@@ -236,6 +236,18 @@ def test_empty_polygon_is_an_error(tmp_path: Path, explained: Any) -> None:
     explained(caught.value, "empty.csv", "row 2 (id=B)")
 
 
+def test_empty_polygon_in_a_geopackage_is_an_error(tmp_path: Path, explained: Any) -> None:
+    path = tmp_path / "parks.gpkg"
+    frame = geopandas.GeoDataFrame(
+        {"wdpa_id": [10, 11]}, geometry=[shapely.box(0, 0, 1, 1), shapely.Polygon()], crs="EPSG:4326"
+    )
+    frame.to_file(path, engine="pyogrio")
+    with pytest.raises(GeometryError) as caught:
+        read_input(path, ReadOptions(id_column="wdpa_id"))
+    assert "empty geometry" in str(caught.value)
+    explained(caught.value, "parks.gpkg", "feature 1 (id=11)")
+
+
 def test_polygon_collapsing_to_a_line_is_an_error(tmp_path: Path, explained: Any) -> None:
     flat = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [2, 2], [0, 0]]]}
     path = _geojson(tmp_path / "flat.geojson", [_feature(_square(), id=1), _feature(flat, id=2)])

@@ -168,9 +168,12 @@ def test_cnemc_stations_utf8_chinese(shared_data: Path) -> None:
     assert any(result.frame[column].astype(str).str.contains("北京").any() for column in text_columns)
 
 
-def test_gzipped_csvs_concatenate_as_one_table(shared_data: Path) -> None:
-    paths = sorted((shared_data / "air" / "beijing-multisite").glob("*.csv.gz"))[:2]
-    result = read_input(paths)
+def test_folder_of_gzipped_csvs_is_one_table(shared_data: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "beijing"
+    folder.mkdir()
+    for path in sorted((shared_data / "air" / "beijing-multisite").glob("*.csv.gz"))[:2]:
+        (folder / path.name).symlink_to(path)
+    result = read_input(folder)
     assert result.kind is DatasetKind.INDICATOR_TABLE
     assert len(result.frame) == 2 * 35064
     assert result.frame["station"].nunique() == 2

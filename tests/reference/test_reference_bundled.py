@@ -66,7 +66,9 @@ def test_sha256_is_the_file_digest():
     assert package_file_sha256(layer.package.module, layer.package.relative_path) == expected
     # the layer's provenance digest covers the main file and every supporting file
     files = (layer.package, *layer.supporting)
-    lines = sorted(f"{item.relative_path}:{hashlib.sha256(item.path.read_bytes()).hexdigest()}" for item in files)
+    lines = sorted(
+        f"{item.relative_path}:{hashlib.sha256(item.path.read_bytes()).hexdigest()}" for item in files
+    )
     assert layer.data_file_sha256() == hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 

@@ -32,7 +32,10 @@ def test_the_notebook_api_covers_the_dataset_verbs(tmp_path: Path, shared_data: 
     assert list(rows["iso_a3"]) == ["CHN"]  # GeoNames 1816670 is Beijing
 
     outcome = platform.import_file(
-        shared_data / "projects" / "aiddata" / "40.geojson", "morupule-b", title_zh="莫鲁普莱B电站", theme="projects"
+        shared_data / "projects" / "aiddata" / "40.geojson",
+        "morupule-b",
+        title_zh="莫鲁普莱B电站",
+        theme="projects",
     )
     assert outcome.version.number == 1
     assert platform.show("morupule-b")["title"]["zh"] == "莫鲁普莱B电站"

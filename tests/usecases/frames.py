@@ -16,7 +16,9 @@ def _normalised(series: pd.Series) -> list[Any]:
             values.append(None)
         elif isinstance(value, pd.Timestamp):
             values.append(value.isoformat())
-        elif (isinstance(value, float | np.floating) and float(value).is_integer()) or isinstance(value, np.integer):
+        elif (isinstance(value, float | np.floating) and float(value).is_integer()) or isinstance(
+            value, np.integer
+        ):
             values.append(int(value))
         elif isinstance(value, str) and value == "":
             values.append(None)

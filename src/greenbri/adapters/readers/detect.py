@@ -168,10 +168,16 @@ def _zip_members(path: Path, max_bytes: int) -> list[str]:
     return shapefiles
 
 
-def _detect(path: Path, forced: str | None) -> str:
+def _extension(path: Path) -> str:
+    """``.csv`` for ``a.csv`` and ``a.csv.gz``; ``.gz`` for ``a.gz``."""
     suffixes = [suffix.lower() for suffix in path.suffixes]
-    inner = suffixes[-2] if len(suffixes) >= 2 and suffixes[-1] == ".gz" else None
-    extension = inner if inner else (suffixes[-1] if suffixes else "")
+    if len(suffixes) >= 2 and suffixes[-1] == ".gz" and suffixes[-2] in _EXTENSIONS:
+        return suffixes[-2]
+    return suffixes[-1] if suffixes else ""
+
+
+def _detect(path: Path, forced: str | None) -> str:
+    extension = _extension(path)
     if forced:
         return forced
     if extension in _EXTENSIONS:
@@ -204,8 +210,8 @@ def _expand(path: Path, options_format: str | None, max_bytes: int) -> list[Inpu
         shapefiles = [item for item in children if item.suffix.lower() == ".shp"]
         if shapefiles:
             return [entry for item in shapefiles for entry in _expand(item, options_format, max_bytes)]
-        known = [item for item in children if _EXTENSIONS.get(item.suffix.lower()) not in (None, "shapefile")]
-        formats = {_EXTENSIONS[item.suffix.lower()] for item in known}
+        known = [item for item in children if _EXTENSIONS.get(_extension(item)) not in (None, "shapefile")]
+        formats = {_EXTENSIONS[_extension(item)] for item in known}
         if len(formats) != 1:
             found = ", ".join(item.name for item in children[:20]) or "nothing"
             raise _unknown(
@@ -233,7 +239,7 @@ def _expand(path: Path, options_format: str | None, max_bytes: int) -> list[Inpu
         files = (path,)
     for item in files:
         _check_size(item, max_bytes, item.name)
-    delimiter = "\t" if ".tsv" in [suffix.lower() for suffix in path.suffixes] else None
+    delimiter = "\t" if _extension(path) == ".tsv" else None
     return [InputFile(path, detected, delimiter=delimiter, files=files)]
 
 

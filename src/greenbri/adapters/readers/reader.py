@@ -91,8 +91,11 @@ def read_input(
     their dimension are repaired and listed in ``repairs``; every other
     problem raises an :class:`~greenbri.core.errors.InputError` subclass
     naming the file, the feature (counted from 0) or row (counted from 1) and
-    the fix. Missing geometries are an error unless
-    ``options.allow_missing_geometry``. ``countries`` (a GeoDataFrame with an
+    the fix. Missing geometries (a null GeoJSON geometry, a CSV/XLSX row with
+    both coordinates blank) are an error listing them, unless
+    ``options.allow_missing_geometry`` keeps them as null geometries with a
+    warning; an input in which no row has a geometry is read as a table.
+    ``countries`` (a GeoDataFrame with an
     ``iso_a3`` column) enables a warning when point coordinates look like
     longitude and latitude were swapped.
     """
@@ -119,18 +122,15 @@ def read_input(
         check_ids(frame, options.id_column, origins)
     frame = normalise_datetimes(frame)
     warnings = [note for part in checked for note in part.warnings]
-    name = (
-        entries[0].path.name
-        if len(entries) == 1 or len({entry.path for entry in entries}) == 1
-        else (f"{len(entries)} files")
-    )
+    paths_read = tuple(dict.fromkeys(entry.path for entry in entries))
+    name = paths_read[0].name if len(paths_read) == 1 else f"{len(paths_read)} files"
     swapped = swapped_warning(frame, countries, options.country_column, name)
     if swapped:
         warnings.append(swapped)
     return ReadResult(
         frame=frame,
         kind=kind,
-        input_paths=tuple(dict.fromkeys(entry.path for entry in entries)),
+        input_paths=paths_read,
         input_sha256=digest,
         input_format=_joined(formats),
         encoding=_joined([part.encoding for part in checked]),

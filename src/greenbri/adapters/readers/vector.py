@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import pyogrio.errors
+import pyogrio.raw
 from pyproj import CRS
 
 from greenbri.adapters.readers.base import ReadOptions
