@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPOSITORY.parent / "shared" / "data"
+SHARED_DATA = (REPOSITORY.parent / "shared" / "data").resolve()
 
 
 @pytest.fixture(scope="session")

@@ -11,16 +11,6 @@ import pytest
 
 from greenbri.core.errors import InputError
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-
-
-@pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """``../shared/data`` beside the repository: real public files (see its README)."""
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"the shared data folder {SHARED_DATA} is missing; CI provides it beside the repository")
-    return SHARED_DATA
-
 
 @pytest.fixture(scope="session")
 def countries(shared_data: Path) -> Any:

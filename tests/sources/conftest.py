@@ -17,7 +17,7 @@ from greenbri.adapters.sources.context import FetchContext
 from greenbri.adapters.sources.http import HttpClient
 from greenbri.adapters.sources.mirror import DirectoryMirror
 
-MIRROR_ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+MIRROR_ROOT = (Path(__file__).resolve().parents[2].parent / "shared" / "data").resolve()
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
