@@ -1,6 +1,6 @@
 """What every reader takes and returns.
 
-A reader turns one input (a file, a zip, a folder of shapefiles) into a table in
+A reader turns one input (a file, a zip, a folder of shapefiles, a file geodatabase) into a table in
 memory: a ``geopandas.GeoDataFrame`` in EPSG:4326 for vector data, a
 ``pandas.DataFrame`` for tables. It validates and repairs on the way, and raises
 an :class:`~greenbri.core.errors.InputError` subclass naming the file, the row or
@@ -29,10 +29,10 @@ class ReadOptions:
     Attributes
     ----------
     format
-        Force a format: ``geojson``, ``gpkg``, ``shapefile``, ``flatgeobuf``,
-        ``geoparquet``, ``parquet``, ``csv``, ``xlsx``.
+        Force a format: ``geojson``, ``gpkg``, ``shapefile``, ``filegdb``,
+        ``flatgeobuf``, ``geoparquet``, ``parquet``, ``csv``, ``xlsx``.
     layer
-        Layer of a GeoPackage (or sheet name of an XLSX file).
+        Layer of a GeoPackage or file geodatabase (or sheet name of an XLSX file).
     encoding
         Text encoding; wins over detection (but a shapefile's ``.cpg`` wins over both).
     source_crs

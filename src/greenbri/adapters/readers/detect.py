@@ -5,6 +5,10 @@ list) into :class:`InputFile` entries, checks that each exists, is not empty
 and is not larger than the limit, and detects its format: ``options.format``
 first, then the extension (``.gz`` looks at the extension under it), then the
 file's first bytes.
+
+An Esri file geodatabase is a folder whose name ends in ``.gdb``; it is one
+input (never expanded as a folder of files), whether given as the folder or as
+a zip holding it (read in place through GDAL's ``/vsizip/``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from greenbri.core.errors import (
     EmptyInputError,
@@ -29,7 +33,7 @@ from greenbri.core.errors import (
 __all__ = ["FORMATS", "InputFile", "input_digest", "load_bytes", "resolve_inputs"]
 
 #: The formats :func:`~greenbri.adapters.readers.read_input` understands.
-FORMATS = ("geojson", "gpkg", "shapefile", "flatgeobuf", "geoparquet", "parquet", "csv", "xlsx")
+FORMATS = ("geojson", "gpkg", "shapefile", "filegdb", "flatgeobuf", "geoparquet", "parquet", "csv", "xlsx")
 
 _ALIASES = {
     "json": "geojson",
@@ -37,6 +41,9 @@ _ALIASES = {
     "shp": "shapefile",
     "esri shapefile": "shapefile",
     "zip": "shapefile",
+    "gdb": "filegdb",
+    "openfilegdb": "filegdb",
+    "esri file geodatabase": "filegdb",
     "fgb": "flatgeobuf",
     "tsv": "csv",
     "txt": "csv",
@@ -49,6 +56,7 @@ _EXTENSIONS = {
     ".gpkg": "gpkg",
     ".shp": "shapefile",
     ".zip": "shapefile",
+    ".gdb": "filegdb",
     ".fgb": "flatgeobuf",
     ".geoparquet": "geoparquet",
     ".parquet": "parquet",
@@ -61,7 +69,8 @@ _EXTENSIONS = {
 _SHAPEFILE_SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qpj")
 _SUPPORTED = (
     "GeoJSON (.geojson, .json, also .gz), GeoPackage (.gpkg), Shapefile (.shp or a .zip holding one), "
-    "FlatGeobuf (.fgb), GeoParquet/Parquet (.parquet), CSV (.csv, .tsv, also .gz) and Excel (.xlsx)"
+    "Esri file geodatabase (a .gdb folder or a .zip holding one), FlatGeobuf (.fgb), "
+    "GeoParquet/Parquet (.parquet), CSV (.csv, .tsv, also .gz) and Excel (.xlsx)"
 )
 
 
@@ -71,7 +80,10 @@ class InputFile:
 
     ``path`` is the file on disk (the ``.shp``, or the ``.zip`` with ``member``
     naming the ``.shp`` inside it); ``files`` are all files whose bytes are
-    read (a shapefile's sidecars), for the digest and the size limit.
+    read (a shapefile's sidecars), for the digest and the size limit. A file
+    geodatabase's ``path`` is its ``.gdb`` folder (``files`` its files), or the
+    ``.zip`` holding it with ``member`` naming the ``.gdb`` folder inside
+    (``None`` when the geodatabase's files are at the root of the zip).
     """
 
     path: Path
@@ -144,7 +156,8 @@ def _shapefile_files(shp: Path) -> tuple[Path, ...]:
     return tuple(by_suffix[suffix] for suffix in _SHAPEFILE_SIDECARS if suffix in by_suffix)
 
 
-def _zip_members(path: Path, max_bytes: int) -> list[str]:
+def _zip_names(path: Path, max_bytes: int) -> list[str]:
+    """The files in the zip, less macOS resource forks (``__MACOSX/``), after the size check."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -160,12 +173,76 @@ def _zip_members(path: Path, max_bytes: int) -> list[str]:
             source=path.name,
             hint="raise the limit (GREENBRI_MAX_INPUT_BYTES / ReadOptions.max_bytes) or split the input.",
         )
-    names = [info.filename for info in infos if not info.is_dir()]
+    return [
+        info.filename for info in infos if not info.is_dir() and not info.filename.startswith("__MACOSX/")
+    ]
+
+
+def _zip_geodatabases(names: Sequence[str]) -> list[str]:
+    """The geodatabase folders in a zip listing: folders named ``*.gdb`` and folders holding
+    ``.gdbtable`` files; ``""`` for geodatabase files at the zip's root (a ``.gdb.zip``)."""
+    found: set[str] = set()
+    for name in names:
+        parent = PurePosixPath(name).parent
+        if parent.name.lower().endswith(".gdb") or name.lower().endswith(".gdbtable"):
+            found.add("" if str(parent) == "." else str(parent))
+    return sorted(found)
+
+
+def _zip_entries(path: Path, forced: str | None, max_bytes: int) -> list[InputFile]:
+    """The shapefiles or the file geodatabases in a zip, read in place."""
+    names = _zip_names(path, max_bytes)
     shapefiles = sorted(name for name in names if name.lower().endswith(".shp"))
+    geodatabases = _zip_geodatabases(names)
+    listed = ", ".join(names[:20]) or "nothing"
+    if forced == "filegdb" or (geodatabases and not shapefiles):
+        if not geodatabases:
+            raise _unknown(path.name, f"the zip archive holds no file geodatabase (.gdb) (it holds {listed})")
+        return [InputFile(path, "filegdb", member=gdb or None, files=(path,)) for gdb in geodatabases]
     if not shapefiles:
-        listed = ", ".join(names[:20]) or "nothing"
-        raise _unknown(path.name, f"the zip archive holds no .shp file (it holds {listed})")
-    return shapefiles
+        raise _unknown(path.name, f"the zip archive holds no .shp file or .gdb folder (it holds {listed})")
+    if geodatabases and forced is None:
+        raise _unknown(
+            path.name,
+            f"the zip archive holds both shapefiles ({', '.join(shapefiles[:5])}) and file geodatabases "
+            f"({', '.join(gdb or '(root)' for gdb in geodatabases)}); say which with --format shapefile "
+            "or --format filegdb",
+        )
+    return [InputFile(path, "shapefile", member=member, files=(path,)) for member in shapefiles]
+
+
+def _is_geodatabase(path: Path) -> bool:
+    return path.is_dir() and path.suffix.lower() == ".gdb"
+
+
+def _geodatabase_files(path: Path) -> tuple[Path, ...]:
+    """The files of a ``.gdb`` folder that hold data: not hidden files, not ArcGIS ``.lock`` files."""
+    return tuple(
+        sorted(
+            item
+            for item in path.rglob("*")
+            if item.is_file() and not item.name.startswith(".") and item.suffix.lower() != ".lock"
+        )
+    )
+
+
+def _expand_geodatabase(path: Path, forced: str | None, max_bytes: int) -> InputFile:
+    name = path.name
+    if forced not in (None, "filegdb"):
+        raise _unknown(name, f"--format {forced} was given, but this is a file geodatabase folder (.gdb)")
+    files = _geodatabase_files(path)
+    if not files:
+        raise EmptyInputError(
+            "The file geodatabase folder is empty.", source=name, hint="copy or unzip the whole .gdb folder."
+        )
+    size = sum(item.stat().st_size for item in files)
+    if size > max_bytes:
+        raise InputTooLargeError(
+            f"The file geodatabase holds {size:,} bytes, more than the limit of {max_bytes:,} bytes.",
+            source=name,
+            hint="raise the limit (GREENBRI_MAX_INPUT_BYTES / ReadOptions.max_bytes) or split the input.",
+        )
+    return InputFile(path, "filegdb", files=files)
 
 
 def _extension(path: Path) -> str:
@@ -205,38 +282,39 @@ def _expand(path: Path, options_format: str | None, max_bytes: int) -> list[Inpu
         raise InputError(
             "The file does not exist.", source=str(path), hint="check the path and the current folder."
         )
+    forced = _normalise_format(options_format, path.name) if options_format else None
+    if _is_geodatabase(path):
+        return [_expand_geodatabase(path, forced, max_bytes)]
     if path.is_dir():
-        children = sorted(item for item in path.iterdir() if item.is_file() and not item.name.startswith("."))
+        visible = sorted(item for item in path.iterdir() if not item.name.startswith("."))
+        children = [item for item in visible if item.is_file()]
         shapefiles = [item for item in children if item.suffix.lower() == ".shp"]
         if shapefiles:
             return [entry for item in shapefiles for entry in _expand(item, options_format, max_bytes)]
         known = [item for item in children if _EXTENSIONS.get(_extension(item)) not in (None, "shapefile")]
+        known += [item for item in visible if _is_geodatabase(item)]
         formats = {_EXTENSIONS[_extension(item)] for item in known}
         if len(formats) != 1:
-            found = ", ".join(item.name for item in children[:20]) or "nothing"
+            found = ", ".join(item.name for item in visible[:20]) or "nothing"
             raise _unknown(
                 str(path), f"the folder holds no shapefile and not one single format of files ({found})"
             )
-        return [entry for item in known for entry in _expand(item, options_format, max_bytes)]
+        return [entry for item in sorted(known) for entry in _expand(item, options_format, max_bytes)]
     name = path.name
     if path.stat().st_size == 0:
         raise EmptyInputError(
             "The file is empty (0 bytes).", source=name, hint="check the download or export."
         )
-    forced = _normalise_format(options_format, name) if options_format else None
     detected = _detect(path, forced)
-    if detected == "shapefile":
+    if detected in ("shapefile", "filegdb"):
         with path.open("rb") as handle:
             is_zip = handle.read(4) == b"PK\x03\x04"
         if is_zip or path.suffix.lower() == ".zip":
             _check_size(path, max_bytes, name)
-            return [
-                InputFile(path, "shapefile", member=member, files=(path,))
-                for member in _zip_members(path, max_bytes)
-            ]
-        files = _shapefile_files(path)
-    else:
-        files = (path,)
+            return _zip_entries(path, forced, max_bytes)
+    if detected == "filegdb":
+        raise _unknown(name, "a file geodatabase is a folder whose name ends in .gdb, or a zip holding one")
+    files = _shapefile_files(path) if detected == "shapefile" else (path,)
     for item in files:
         _check_size(item, max_bytes, item.name)
     delimiter = "\t" if _extension(path) == ".tsv" else None

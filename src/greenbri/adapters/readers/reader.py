@@ -37,7 +37,7 @@ def _is_geoparquet(path: Path) -> bool:
 
 def _read(entry: InputFile, options: ReadOptions) -> tuple[RawPart, str]:
     """The file as read, and its format's name (a Parquet file with ``geo`` metadata is GeoParquet)."""
-    if entry.format in ("geojson", "gpkg", "shapefile", "flatgeobuf"):
+    if entry.format in ("geojson", "gpkg", "shapefile", "filegdb", "flatgeobuf"):
         return read_ogr(entry, options), entry.format
     if entry.format == "geoparquet" or (entry.format == "parquet" and _is_geoparquet(entry.path)):
         return read_geoparquet(entry, options), "geoparquet"
@@ -80,8 +80,9 @@ def read_input(
 ) -> ReadResult:
     """Read, validate and repair one input; return it in EPSG:4326 with what was done.
 
-    ``paths`` is a file, a zip holding shapefiles, a folder (its shapefiles, or
-    its files if they all have one supported format) or a list of these; the
+    ``paths`` is a file, a zip holding shapefiles or a file geodatabase, a
+    ``.gdb`` folder (one input), a folder (its shapefiles, or its files and
+    ``.gdb`` folders if they all have one supported format) or a list of these; the
     files are read in order (a folder's in name order) and concatenated. The
     result's ``frame`` is a GeoDataFrame (geometry column ``geometry``, CRS
     EPSG:4326, index 0..n-1 in input order) when the input has geometry, else

@@ -1,6 +1,8 @@
-"""Vector formats: GeoJSON, GeoPackage, Shapefile (plain or zipped), FlatGeobuf, GeoParquet.
+"""Vector formats: GeoJSON, GeoPackage, Shapefile and file geodatabase (plain or zipped),
+FlatGeobuf, GeoParquet.
 
-OGR formats are read with pyogrio. Geometries arrive as shapely objects; a
+OGR formats are read with pyogrio (a zipped shapefile or geodatabase in place,
+through GDAL's ``/vsizip/``). Geometries arrive as shapely objects; a
 geometry whose WKB shapely refuses (an unclosed ring) is read again raw and
 fixed by :func:`greenbri.core.geometry.parse_wkb`, which records the fix.
 """
@@ -53,31 +55,42 @@ def _malformed(name: str, error: Exception) -> MalformedInputError:
     )
 
 
+#: Formats holding several layers, and what messages call them.
+_MULTI_LAYER = {"gpkg": "GeoPackage", "filegdb": "file geodatabase"}
+
+
 def _choose_layer(source: Any, entry: InputFile, options: ReadOptions) -> str | None:
-    """The GeoPackage layer to read; other formats hold one layer."""
-    if entry.format != "gpkg":
+    """The layer of a GeoPackage or file geodatabase to read; other formats hold one layer."""
+    what = _MULTI_LAYER.get(entry.format)
+    if what is None:
         return None
     try:
         layers = [str(row[0]) for row in pyogrio.list_layers(source)]
     except _OGR_ERRORS as error:
         raise _malformed(entry.name, error) from None
     if not layers:
-        raise EmptyInputError("The GeoPackage holds no layers.", source=entry.name, hint="check the export.")
+        raise EmptyInputError(f"The {what} holds no layers.", source=entry.name, hint="check the export.")
     if options.layer:
         if options.layer not in layers:
             raise InputError(
-                f"The GeoPackage has no layer {options.layer!r}; it has: {', '.join(layers)}.",
+                f"The {what} has no layer {options.layer!r}; it has: {', '.join(layers)}.",
                 source=entry.name,
                 hint="pass one of those names with --layer.",
             )
         return options.layer
     if len(layers) > 1:
         raise InputError(
-            f"The GeoPackage holds {len(layers)} layers: {', '.join(layers)}; which one to read is not said.",
+            f"The {what} holds {len(layers)} layers: {', '.join(layers)}; which one to read is not said.",
             source=entry.name,
             hint="pass the layer's name with --layer.",
         )
     return layers[0]
+
+
+def _in_zip(entry: InputFile) -> str:
+    """The GDAL path of ``entry.member`` inside the zip ``entry.path`` (the zip itself without one)."""
+    archive = f"/vsizip/{entry.path.resolve()}"
+    return f"{archive}/{entry.member}" if entry.member else archive
 
 
 def _is_gzip(path: Path) -> bool:
@@ -86,15 +99,17 @@ def _is_gzip(path: Path) -> bool:
 
 
 def read_ogr(entry: InputFile, options: ReadOptions) -> RawPart:
-    """Read one GeoJSON, GeoPackage, Shapefile or FlatGeobuf input."""
+    """Read one GeoJSON, GeoPackage, Shapefile, file geodatabase or FlatGeobuf input."""
     notes: list[str] = []
     source: Any
     encoding: str | None = None
     shapefile: Shapefile | None = None
     if entry.format == "shapefile":
         shapefile = Shapefile(entry)
-        source = f"/vsizip/{entry.path.resolve()}/{entry.member}" if entry.member else str(entry.path)
+        source = _in_zip(entry) if entry.member else str(entry.path)
         encoding = shapefile_encoding(shapefile, options, notes)
+    elif entry.format == "filegdb" and entry.path.is_file():
+        source = _in_zip(entry)
     elif entry.format == "geojson" and _is_gzip(entry.path):
         source = load_bytes(entry.path, options.max_bytes)
     else:

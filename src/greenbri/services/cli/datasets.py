@@ -185,7 +185,9 @@ def import_command(
     access: Annotated[AccessLevel | None, typer.Option()] = None,
     organisation: Annotated[str | None, typer.Option()] = None,
     input_format: Annotated[str | None, typer.Option("--format", help="Force the input format.")] = None,
-    layer: Annotated[str | None, typer.Option(help="GeoPackage layer or XLSX sheet.")] = None,
+    layer: Annotated[
+        str | None, typer.Option(help="Layer of a GeoPackage or file geodatabase, or XLSX sheet.")
+    ] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding (default: detected).")] = None,
     crs: Annotated[str | None, typer.Option(help="CRS when the file declares none, e.g. EPSG:4326.")] = None,
     lon: Annotated[str | None, typer.Option(help="Longitude column of a table.")] = None,
