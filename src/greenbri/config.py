@@ -68,6 +68,11 @@ class Settings(BaseModel):
     http_retries: int = Field(default=4, ge=1, le=20)
     lock_timeout_s: float = Field(default=30.0, ge=0)
 
+    @field_validator("data_dir", "cache_dir")
+    @classmethod
+    def _expand_home(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
+
     @field_validator("store")
     @classmethod
     def _known_store(cls, value: str) -> str:

@@ -293,10 +293,12 @@ class DatasetVersion:
     repairs: tuple[FeatureRepair, ...] = ()
     warnings: tuple[str, ...] = ()
     file_name: str = "data.parquet"
+    kind: DatasetKind = DatasetKind.VECTOR_LAYER
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "number": self.number,
+            "kind": self.kind.value,
             "provenance": self.provenance.to_dict(),
             "schema": [column.to_dict() for column in self.schema],
             "feature_count": self.feature_count,
@@ -323,6 +325,7 @@ class DatasetVersion:
             repairs=tuple(FeatureRepair.from_dict(item) for item in data.get("repairs", [])),
             warnings=tuple(data.get("warnings", [])),
             file_name=data.get("file_name", "data.parquet"),
+            kind=_enum_value(DatasetKind, data.get("kind", "vector_layer"), "dataset kind"),
         )
 
 

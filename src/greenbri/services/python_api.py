@@ -88,24 +88,24 @@ class Greenbri:
         *,
         title_en: str | None = None,
         title_zh: str = "",
-        theme: Theme | str = Theme.OTHER,
+        theme: Theme | str | None = None,
         kind: DatasetKind | str | None = None,
         receptor_role: ReceptorRole | str | None = None,
         source: SourceInfo | None = None,
         licence: Licence | None = None,
-        access: AccessLevel | str = AccessLevel.PUBLIC,
+        access: AccessLevel | str | None = None,
         **options: Any,
     ) -> ImportOutcome:
         """Import files as a new version (``greenbri datasets import``); ``options`` are ReadOptions fields."""
         metadata = DatasetMetadata(
             dataset_id=dataset_id,
-            title=Bilingual(title_en or dataset_id, title_zh),
+            title=Bilingual(title_en or "", title_zh) if (title_en or title_zh) else None,
             kind=DatasetKind(kind) if kind else None,
-            theme=Theme(theme),
+            theme=Theme(theme) if theme else None,
             receptor_role=ReceptorRole(receptor_role) if receptor_role else None,
-            source=source or SourceInfo(),
-            licence=licence or Licence(),
-            access=AccessLevel(access),
+            source=source,
+            licence=licence,
+            access=AccessLevel(access) if access else None,
         )
         path_list = [Path(paths)] if isinstance(paths, str | Path) else [Path(path) for path in paths]
         return import_dataset(

@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from greenbri.core.catalog import (
     SourceInfo,
     Theme,
 )
-from greenbri.core.errors import EmptyInputError, InputError
+from greenbri.core.errors import DatasetNotFoundError, EmptyInputError, InputError, InputTooLargeError
 
 __all__ = [
     "Clock",
@@ -58,31 +58,51 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class DatasetMetadata:
-    """What a user (or a connector) says about a dataset being imported."""
+    """What a user (or a connector) says about a dataset being imported.
+
+    A field left as None keeps what the catalog already holds for the dataset
+    (or the default for a new one), so re-importing a file with fewer options
+    never erases a title, a licence or an attribution. For titles and
+    descriptions, an empty language keeps the stored text in that language.
+    """
 
     dataset_id: str
-    title: Bilingual
-    description: Bilingual = field(default_factory=lambda: Bilingual(""))
+    title: Bilingual | None = None
+    description: Bilingual | None = None
     kind: DatasetKind | None = None
-    theme: Theme = Theme.OTHER
+    theme: Theme | None = None
     receptor_role: ReceptorRole | None = None
-    source: SourceInfo = field(default_factory=SourceInfo)
-    licence: Licence = field(default_factory=Licence)
-    access: AccessLevel = AccessLevel.PUBLIC
-    organisation: str = ""
+    source: SourceInfo | None = None
+    licence: Licence | None = None
+    access: AccessLevel | None = None
+    organisation: str | None = None
 
-    def to_record(self, kind: DatasetKind) -> DatasetRecord:
+    def to_record(self, kind: DatasetKind, existing: DatasetRecord | None = None) -> DatasetRecord:
+        """The catalog record: these values over the stored ones over the defaults."""
+
+        def pick(value: Any, stored: Any, default: Any) -> Any:
+            if value is not None:
+                return value
+            return stored if existing is not None else default
+
+        def text(value: Bilingual | None, stored: Bilingual | None, default: Bilingual) -> Bilingual:
+            if value is None:
+                return stored if stored is not None else default
+            if stored is None:
+                return value
+            return Bilingual(value.en or stored.en, value.zh or stored.zh)
+
         return DatasetRecord(
             id=self.dataset_id,
-            title=self.title,
-            description=self.description,
-            kind=self.kind or kind,
-            theme=self.theme,
-            receptor_role=self.receptor_role,
-            source=self.source,
-            licence=self.licence,
-            access=self.access,
-            organisation=self.organisation,
+            title=text(self.title, existing.title if existing else None, Bilingual(self.dataset_id)),
+            description=text(self.description, existing.description if existing else None, Bilingual("")),
+            kind=kind,
+            theme=pick(self.theme, existing and existing.theme, Theme.OTHER),
+            receptor_role=pick(self.receptor_role, existing and existing.receptor_role, None),
+            source=pick(self.source, existing and existing.source, SourceInfo()),
+            licence=pick(self.licence, existing and existing.licence, Licence()),
+            access=pick(self.access, existing and existing.access, AccessLevel.PUBLIC),
+            organisation=pick(self.organisation, existing and existing.organisation, ""),
         )
 
 
@@ -95,12 +115,14 @@ class ImportOutcome:
     created: bool
     repairs: tuple[FeatureRepair, ...]
     warnings: tuple[str, ...]
+    metadata_updated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "dataset_id": self.record.id,
             "version": self.version.number,
             "created": self.created,
+            "metadata_updated": self.metadata_updated,
             "feature_count": self.version.feature_count,
             "input_sha256": self.version.provenance.input_sha256,
             "repairs": [repair.to_dict() for repair in self.repairs],
@@ -147,38 +169,78 @@ def import_dataset(
     """
     options = options or ReadOptions()
     metadata.to_record(DatasetKind.VECTOR_LAYER)  # validate the id and titles before any work
+    existing = _existing(store, metadata.dataset_id)
     report = progress or (lambda stage: None)
     paths = [paths] if isinstance(paths, Path | str) else list(paths)
     paths = [Path(path) for path in paths]
     if metadata.kind is DatasetKind.DOCUMENT:
         return _import_document(
-            store, paths, metadata, command=command, fetched_from=fetched_from, clock=clock
+            store, paths, metadata, existing, options, command=command, fetched_from=fetched_from, clock=clock
         )
     report(f"reading {', '.join(path.name for path in paths)}")
     result = read_input(paths, options, countries=_country_polygons(store))
+    _check_kind(metadata.kind, result, paths[0])
     warnings = [*notes, *result.warnings]
     frame = result.frame
     if post_read is not None:
         report("filtering")
-        frame, notes = post_read(frame)
-        warnings.extend(notes)
+        frame, filter_notes = post_read(frame)
+        warnings.extend(filter_notes)
         if len(frame) == 0:
             raise EmptyInputError(
                 "No rows are left after the source's filters.",
                 source=paths[0].name,
                 hint="check the input, or relax the connector's filter options.",
             )
-    provenance = _provenance(
-        result, command, fetched_from, clock, _options_digest(options, post_read_key or {})
-    )
-    record = metadata.to_record(result.kind)
+    _check_reserved_columns(frame, result.kind, paths[0])
+    kind = metadata.kind or result.kind
+    digest = _options_digest(options, {**(post_read_key or {}), "kind": kind.value})
+    provenance = _provenance(result, command, fetched_from, clock, digest)
+    record = metadata.to_record(kind, existing)
     report(f"writing {len(frame)} rows")
     outcome = store.write_frame_version(
         record, provenance, frame, repairs=tuple(result.repairs), warnings=tuple(warnings)
     )
     return ImportOutcome(
-        outcome.record, outcome.version, outcome.created, tuple(result.repairs), tuple(warnings)
+        outcome.record,
+        outcome.version,
+        outcome.created,
+        tuple(result.repairs) if outcome.created else outcome.version.repairs,
+        tuple(warnings) if outcome.created else outcome.version.warnings,
+        outcome.metadata_updated,
     )
+
+
+def _existing(store: EmbeddedStore, dataset_id: str) -> DatasetRecord | None:
+    try:
+        return store.get(dataset_id)
+    except DatasetNotFoundError:
+        return None
+
+
+def _check_kind(forced: DatasetKind | None, result: ReadResult, path: Path) -> None:
+    """A forced kind must fit the data: a vector layer needs geometry, a table must have none."""
+    if forced is None or forced is result.kind:
+        return
+    tabular = (DatasetKind.INDICATOR_TABLE, DatasetKind.TIME_SERIES)
+    if forced in tabular and result.kind in tabular:
+        return
+    raise InputError(
+        f"The data read is a {result.kind.value}, but --kind {forced.value} was given.",
+        source=path.name,
+        hint="leave --kind out to use the detected kind (a document is imported on its own with "
+        "--kind document).",
+    )
+
+
+def _check_reserved_columns(frame: Any, kind: DatasetKind, path: Path) -> None:
+    """GeoParquet's covering column is named ``bbox``; an attribute of that name cannot be kept."""
+    if kind is DatasetKind.VECTOR_LAYER and "bbox" in frame.columns:
+        raise InputError(
+            "The column 'bbox' is reserved for the bounding boxes greenbri stores with every feature.",
+            source=path.name,
+            hint="rename it on import, e.g. --map bbox=source_bbox.",
+        )
 
 
 def _provenance(
@@ -201,6 +263,8 @@ def _import_document(
     store: EmbeddedStore,
     paths: list[Path],
     metadata: DatasetMetadata,
+    existing: DatasetRecord | None,
+    options: ReadOptions,
     *,
     command: str,
     fetched_from: str,
@@ -213,19 +277,31 @@ def _import_document(
     source = paths[0]
     if not source.is_file():
         raise InputError("The file does not exist.", source=str(source), hint="check the path.")
-    if source.stat().st_size == 0:
+    size = source.stat().st_size
+    if size == 0:
         raise EmptyInputError("The file is empty (0 bytes).", source=source.name, hint="check the download.")
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    if size > options.max_bytes:
+        raise InputTooLargeError(
+            f"The file is {size:,} bytes, more than the limit of {options.max_bytes:,} bytes.",
+            source=source.name,
+            hint="raise GREENBRI_MAX_INPUT_BYTES if the document is expected to be this large.",
+        )
+    digest = hashlib.sha256()
+    with source.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
     provenance = Provenance(
         recorded_at=clock().astimezone(UTC).isoformat(timespec="seconds"),
         command=command,
         input_name=source.name,
-        input_sha256=digest,
+        input_sha256=digest.hexdigest(),
         fetched_from=fetched_from,
         input_format=source.suffix.lstrip(".").lower(),
+        options_digest=_options_digest(ReadOptions(), {"kind": DatasetKind.DOCUMENT.value}),
     )
-    outcome = store.write_document_version(metadata.to_record(DatasetKind.DOCUMENT), provenance, source)
-    return ImportOutcome(outcome.record, outcome.version, outcome.created, (), ())
+    record = metadata.to_record(DatasetKind.DOCUMENT, existing)
+    outcome = store.write_document_version(record, provenance, source)
+    return ImportOutcome(outcome.record, outcome.version, outcome.created, (), (), outcome.metadata_updated)
 
 
 def metadata_from_defaults(fetched: FetchedInput, **overrides: Any) -> DatasetMetadata:

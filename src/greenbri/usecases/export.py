@@ -22,12 +22,35 @@ from greenbri.core.errors import InputError
 __all__ = ["EXPORT_FORMATS", "export_dataset"]
 
 EXPORT_FORMATS = ("geojson", "geoparquet", "csv")
+_SUFFIXES = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".parquet": "geoparquet",
+    ".geoparquet": "geoparquet",
+    ".csv": "csv",
+}
+
+
+def format_for(destination: Path, export_format: str | None) -> str:
+    """The export format: as given, else from the destination's suffix; they must agree."""
+    by_suffix = _SUFFIXES.get(Path(destination).suffix.lower())
+    if export_format is None:
+        if by_suffix is None:
+            raise InputError(
+                f"Cannot tell the export format from the file name {Path(destination).name!r}.",
+                hint="end it in .geojson, .parquet or .csv, or pass --format.",
+            )
+        return by_suffix
+    chosen = "geoparquet" if export_format.lower() == "parquet" else export_format.lower()
+    if by_suffix is not None and by_suffix != chosen:
+        raise InputError(
+            f"--format {export_format} does not match the file name {Path(destination).name!r}.",
+            hint=f"use a name ending in the format's suffix, or --format {by_suffix}.",
+        )
+    return chosen
 
 
 def _check_format(export_format: str, kind: DatasetKind) -> str:
-    export_format = export_format.lower()
-    if export_format == "parquet":
-        export_format = "geoparquet"
     if kind is DatasetKind.DOCUMENT:
         return "file"
     allowed = EXPORT_FORMATS if kind is DatasetKind.VECTOR_LAYER else ("geoparquet", "csv")
@@ -43,26 +66,40 @@ def export_dataset(
     store: EmbeddedStore,
     dataset_id: str,
     destination: Path,
-    export_format: str = "geojson",
+    export_format: str | None = None,
     version: int | None = None,
 ) -> Path:
-    """Write a version of ``dataset_id`` to ``destination`` and return the path written."""
-    record = store.get(dataset_id)
-    chosen = _check_format(export_format, record.kind)
-    source = store.version_path(dataset_id, version)
+    """Write a version of ``dataset_id`` to ``destination`` and return the path written.
+
+    The format is ``export_format`` or, when None, the destination's suffix; a
+    document is copied as it is, whatever the name.
+    """
     destination = Path(destination)
+    found, source = store.locate(dataset_id, version)
+    chosen = (
+        "file"
+        if found.kind is DatasetKind.DOCUMENT
+        else _check_format(format_for(destination, export_format), found.kind)
+    )
+    if destination.is_dir():
+        raise InputError(
+            "The destination is a folder.", source=str(destination), hint="give a file name to write."
+        )
     destination.parent.mkdir(parents=True, exist_ok=True)
     temporary = destination.with_name(f".{destination.name}.partial")
     temporary.unlink(missing_ok=True)
-    if chosen in ("geoparquet", "file"):
-        shutil.copyfile(source, temporary)
-    elif chosen == "geojson":
-        frame = store.read(dataset_id, version)
-        pyogrio.write_dataframe(frame, temporary, driver="GeoJSON")
-    else:
-        frame = store.read(dataset_id, version)
-        _write_csv(frame, temporary, vector=record.kind is DatasetKind.VECTOR_LAYER)
-    temporary.replace(destination)
+    try:
+        if chosen in ("geoparquet", "file"):
+            shutil.copyfile(source, temporary)
+        elif chosen == "geojson":
+            frame = store.read(dataset_id, found.number)
+            pyogrio.write_dataframe(frame, temporary, driver="GeoJSON", layer=destination.stem)
+        else:
+            frame = store.read(dataset_id, found.number)
+            _write_csv(frame, temporary, vector=found.kind is DatasetKind.VECTOR_LAYER)
+        temporary.replace(destination)
+    finally:
+        temporary.unlink(missing_ok=True)
     return destination
 
 

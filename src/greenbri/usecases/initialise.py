@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC
 
 from greenbri.adapters.reference import BUNDLED_LAYERS, BundledLayer
 from greenbri.adapters.stores.embedded import EmbeddedStore
@@ -43,7 +44,7 @@ def initialise_store(
 def _load_layer(store: EmbeddedStore, layer: BundledLayer, view: str, clock: Clock) -> ImportOutcome:
     info = layer.info()
     provenance = Provenance(
-        recorded_at=clock().isoformat(timespec="seconds"),
+        recorded_at=clock().astimezone(UTC).isoformat(timespec="seconds"),
         command=f"greenbri init --view {view}",
         input_name=f"{info['package']}=={info['version']}:{info['data_file']}",
         input_sha256=layer.data_file_sha256(),

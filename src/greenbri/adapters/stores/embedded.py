@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from greenbri.adapters.stores.duckdb_engine import connect
-from greenbri.adapters.stores.files import fsync_tree, write_json_atomic
+from greenbri.adapters.stores.files import fsync_directory, fsync_tree, write_json_atomic
 from greenbri.adapters.stores.locking import write_lock
 from greenbri.adapters.stores.parquet_files import read_frame, write_frame
 from greenbri.core.catalog import (
@@ -54,6 +55,7 @@ class WriteOutcome:
     record: DatasetRecord
     version: DatasetVersion
     created: bool
+    metadata_updated: bool = False
 
 
 class EmbeddedStore:
@@ -74,9 +76,12 @@ class EmbeddedStore:
 
     def version_path(self, dataset_id: str, number: int | None = None) -> Path:
         """Path of the file holding a version (latest by default)."""
-        record = self.get(dataset_id)
-        version = self._version(record, number)
-        return self.version_directory(dataset_id, version.number) / version.file_name
+        return self.locate(dataset_id, number)[1]
+
+    def locate(self, dataset_id: str, number: int | None = None) -> tuple[DatasetVersion, Path]:
+        """A version (latest by default) and the path of its file, resolved from one catalog read."""
+        version = self._version(self.get(dataset_id), number)
+        return version, self.version_directory(dataset_id, version.number) / version.file_name
 
     # -- reading -----------------------------------------------------------------------
 
@@ -136,14 +141,19 @@ class EmbeddedStore:
         columns: list[str] | None = None,
     ) -> Any:
         """A version as a GeoDataFrame (vector layers) or DataFrame (tables)."""
-        record = self.get(dataset_id)
-        if record.kind is DatasetKind.DOCUMENT:
+        found, path = self.locate(dataset_id, version)
+        if found.kind is DatasetKind.DOCUMENT:
             raise StoreError(
-                f"Dataset {dataset_id!r} is a document, not a table.",
+                f"Version {found.number} of dataset {dataset_id!r} is a document, not a table.",
                 hint="use 'greenbri datasets export' to get the file.",
             )
-        path = self.version_path(dataset_id, version)
-        return read_frame(path, vector=record.kind is DatasetKind.VECTOR_LAYER, bbox=bbox, columns=columns)
+        try:
+            return read_frame(path, vector=found.kind is DatasetKind.VECTOR_LAYER, bbox=bbox, columns=columns)
+        except FileNotFoundError:
+            raise VersionNotFoundError(
+                f"Version {found.number} of dataset {dataset_id!r} was deleted while it was being read.",
+                hint="run 'greenbri datasets versions' and read a version that exists.",
+            ) from None
 
     def connect(self) -> Any:
         """An in-memory DuckDB connection with one view per dataset's latest version.
@@ -153,9 +163,11 @@ class EmbeddedStore:
         """
         connection = connect()
         for record in self.list_datasets():
-            if record.kind is DatasetKind.DOCUMENT or record.latest is None:
+            latest = record.latest
+            if latest is None or latest.kind is DatasetKind.DOCUMENT:
                 continue
-            path = self.version_path(record.id).as_posix().replace("'", "''")
+            location = self.version_directory(record.id, latest.number) / latest.file_name
+            path = location.as_posix().replace("'", "''")
             connection.execute(f"CREATE VIEW \"{record.id}\" AS SELECT * FROM read_parquet('{path}')")
         return connection
 
@@ -174,9 +186,11 @@ class EmbeddedStore:
             {"format": CATALOG_FORMAT, "datasets": [catalog[key].to_dict() for key in sorted(catalog)]},
         )
 
-    def _sweep(self, catalog: dict[str, DatasetRecord]) -> None:
-        """Remove what interrupted writes left behind: staging and unnamed versions."""
+    def _sweep(self, catalog: dict[str, DatasetRecord], *, quiet: bool = False) -> None:
+        """Remove what interrupted writes (or a delete) left behind: staging and unnamed versions."""
         shutil.rmtree(self.data_dir / "staging", ignore_errors=True)
+        for leftover in self.data_dir.glob(".catalog.json.*.tmp"):
+            leftover.unlink(missing_ok=True)
         datasets = self.data_dir / "datasets"
         if not datasets.is_dir():
             return
@@ -185,7 +199,8 @@ class EmbeddedStore:
             named = {f"v{item.number}" for item in record.versions} if record else set()
             for version_directory in sorted(directory.iterdir()):
                 if version_directory.name not in named:
-                    logger.warning("removing unpublished leftover %s", version_directory)
+                    if not quiet:
+                        logger.warning("removing unpublished leftover %s", version_directory)
                     shutil.rmtree(version_directory, ignore_errors=True)
             if not named:
                 shutil.rmtree(directory, ignore_errors=True)
@@ -217,17 +232,22 @@ class EmbeddedStore:
         with self._writing() as catalog:
             existing = catalog.get(record.id)
             latest = existing.latest if existing else None
-            if latest and _same_input(latest.provenance, provenance):
-                updated = existing.describe_like(record) if existing else record
-                if updated != existing:
+            if existing and latest and _same_input(latest.provenance, provenance):
+                updated = existing.describe_like(replace(record, kind=latest.kind))
+                changed = updated != existing
+                if changed:
                     catalog[record.id] = updated
                     self._publish(catalog)
-                return WriteOutcome(updated, latest, created=False)
+                return WriteOutcome(updated, latest, created=False, metadata_updated=changed)
             number = self._next_number(record.id, existing)
             staging = self.data_dir / "staging" / secrets.token_hex(8)
             staging.mkdir(parents=True)
-            written, file_name = write(staging)
-            fsync_tree(staging)
+            try:
+                written, file_name = write(staging)
+                fsync_tree(staging)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
             version = DatasetVersion(
                 number=number,
                 provenance=provenance,
@@ -239,15 +259,17 @@ class EmbeddedStore:
                 repairs=repairs,
                 warnings=warnings,
                 file_name=file_name,
+                kind=record.kind,
             )
+            self._remember(record.id, number)
             target = self.version_directory(record.id, number)
             target.parent.mkdir(parents=True, exist_ok=True)
             staging.rename(target)
+            fsync_directory(target.parent)
             base = existing.describe_like(record) if existing else replace(record, versions=())
             updated = base.with_version(version)
             catalog[record.id] = updated
             self._publish(catalog)
-            self._remember(record.id, number)
             logger.info("stored %s version %d (%d features)", record.id, number, version.feature_count)
             return WriteOutcome(updated, version, created=True)
 
@@ -269,7 +291,10 @@ class EmbeddedStore:
         path = self.data_dir / "datasets" / f".{dataset_id}.last-version"
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(str(max(number, self._history(dataset_id))))
+        with temporary.open("w", encoding="ascii") as handle:
+            handle.write(str(max(number, self._history(dataset_id))))
+            handle.flush()
+            os.fsync(handle.fileno())
         temporary.replace(path)
 
     def write_frame_version(
@@ -319,7 +344,7 @@ class EmbeddedStore:
                 remaining = record.without_version(version)
                 catalog[dataset_id] = remaining
             self._publish(catalog)
-            self._sweep(catalog)
+            self._sweep(catalog, quiet=True)
             return remaining
 
 

@@ -25,7 +25,7 @@ from greenbri.services.cli.output import console, print_json, print_table
 from greenbri.services.cli.progress import byte_progress, stage_progress
 from greenbri.usecases.catalog_views import dataset_summary, record_detail, version_rows
 from greenbri.usecases.datasets import DatasetMetadata, fetch_dataset, import_dataset
-from greenbri.usecases.export import export_dataset
+from greenbri.usecases.export import export_dataset, format_for
 
 app = typer.Typer(help="Manage the dataset catalog. 管理数据集目录。", no_args_is_help=True)
 
@@ -142,23 +142,27 @@ def _parse_pairs(values: list[str] | None, what: str) -> dict[str, str]:
     return pairs
 
 
+def _bilingual(en: str | None, zh: str | None) -> Bilingual | None:
+    return Bilingual(en or "", zh or "") if (en or zh) else None
+
+
 def _metadata(dataset_id: str, **values: Any) -> DatasetMetadata:
-    title = Bilingual(values["title_en"] or dataset_id, values["title_zh"] or "")
+    """Metadata from the options actually given; the rest keeps what the catalog holds."""
+    source_values = (values["source_url"], values["publisher"], values["upstream_version"])
+    licence_values = (values["licence"], values["licence_url"], values["attribution"])
     return DatasetMetadata(
         dataset_id=dataset_id,
-        title=title,
-        description=Bilingual(values["description_en"] or "", values["description_zh"] or ""),
+        title=_bilingual(values["title_en"], values["title_zh"]),
+        description=_bilingual(values["description_en"], values["description_zh"]),
         kind=values["kind"],
-        theme=values["theme"] or Theme.OTHER,
+        theme=values["theme"],
         receptor_role=values["receptor_role"],
-        source=SourceInfo(
-            values["source_url"] or "", values["publisher"] or "", values["upstream_version"] or ""
-        ),
-        licence=Licence(
-            values["licence"] or "unknown", values["licence_url"] or "", values["attribution"] or ""
-        ),
-        access=values["access"] or AccessLevel.PUBLIC,
-        organisation=values["organisation"] or "",
+        source=SourceInfo(*(value or "" for value in source_values)) if any(source_values) else None,
+        licence=Licence(licence_values[0] or "unknown", licence_values[1] or "", licence_values[2] or "")
+        if any(licence_values)
+        else None,
+        access=values["access"],
+        organisation=values["organisation"],
     )
 
 
@@ -198,6 +202,9 @@ def import_command(
     ] = None,
     id_column: Annotated[str | None, typer.Option(help="Column whose values must be unique.")] = None,
     country_column: Annotated[str | None, typer.Option(help="ISO3 country column (checks lon/lat).")] = None,
+    allow_missing_geometry: Annotated[
+        bool, typer.Option(help="Keep rows or features without a geometry (with a warning).")
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Import files as a new version of a dataset (all or nothing). 导入数据集。"""
@@ -216,6 +223,7 @@ def import_command(
         column_mapping=_parse_pairs(column_map, "map"),
         id_column=id_column,
         country_column=country_column,
+        allow_missing_geometry=allow_missing_geometry or None,
     )
     command = "greenbri datasets import " + " ".join(path.name for path in paths)
     with stage_progress(quiet=json_output) as report:
@@ -296,14 +304,16 @@ def fetch_command(
 def export_command(
     dataset_id: str,
     destination: Annotated[Path, typer.Argument(help="File to write.")],
-    export_format: Annotated[str, typer.Option("--format", help="geojson, geoparquet or csv.")] = "geojson",
+    export_format: Annotated[
+        str | None, typer.Option("--format", help="geojson, geoparquet or csv (default: from the file name).")
+    ] = None,
     version: Annotated[int | None, typer.Option(help="Version number (default: latest).")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Export a dataset version to GeoJSON, GeoParquet or CSV. 导出数据集。"""
     path = export_dataset(open_store(), dataset_id, destination, export_format, version)
     if json_output:
-        print_json({"dataset_id": dataset_id, "path": str(path), "format": export_format})
+        print_json({"dataset_id": dataset_id, "path": str(path), "format": format_for(path, export_format)})
     else:
         console.print(f"wrote {path}")
 
@@ -319,8 +329,12 @@ def delete_command(
     """Delete a dataset or one of its versions. 删除数据集。"""
     store = open_store()
     store.get(dataset_id)
-    what = f"version {version} of {dataset_id}" if version else f"dataset {dataset_id} and all its versions"
-    if not yes and not typer.confirm(f"Delete {what}?"):
+    what = (
+        f"version {version} of {dataset_id}"
+        if version is not None
+        else f"dataset {dataset_id} and all its versions"
+    )
+    if not yes and not typer.confirm(f"Delete {what}?", err=True):
         raise typer.Exit(1)
     remaining = store.delete(dataset_id, version)
     if json_output:

@@ -13,6 +13,7 @@ StoreLockedError              5      another process is writing the store
 StoreError                    6      the store cannot do what was asked
 SourceError and subclasses    7      an upstream source or the mirror failed
 GreenbriError (other)         1
+OSError (file system)         6      a file could not be read or written
 ============================  =====  ===========================================
 """
 
@@ -67,5 +68,14 @@ def handle_errors(function: Function) -> Function:
             )
             sys.stderr.flush()
             raise typer.Exit(exit_code_for(error)) from None
+        except OSError as error:
+            console = Console(stderr=True, soft_wrap=True)
+            where = f" ({error.filename})" if error.filename else ""
+            console.print(
+                f"[bold red]error[/] (file system): {error.strerror or error}{where}. "
+                "Fix: check the path, the permissions and the free space.",
+                highlight=False,
+            )
+            raise typer.Exit(6) from None
 
     return wrapper  # type: ignore[return-value]
