@@ -93,8 +93,9 @@ def _readable(path: Path, context: FetchContext) -> tuple[Path, ReadOptions]:
         return path, _options("xlsx", None)
     if head.startswith(_OLE2_MAGIC):
         return _convert_xls(path, context), _options("csv", "utf-8")
-    # The mirror's CSV copy is latin-1 (an Excel export); say so rather than guess.
-    return path, _options("csv", "latin-1")
+    # The mirror's CSV copy is an Excel export labelled latin-1 that really is windows-1252
+    # (it holds 0x92 apostrophes); the readers' detection reads it right.
+    return path, _options("csv", None)
 
 
 def _options(fmt: str, encoding: str | None) -> ReadOptions:
