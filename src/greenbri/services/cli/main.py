@@ -11,6 +11,7 @@ import typer
 
 from greenbri.config import ENVIRONMENT_VARIABLES
 from greenbri.services.cli import config_commands, datasets
+from greenbri.services.cli.aqi_commands import aqi_command
 from greenbri.services.cli.context import open_store, settings_from
 from greenbri.services.cli.errors import handle_errors
 from greenbri.services.cli.output import console, print_json, print_table
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 app.add_typer(datasets.app, name="datasets")
 app.add_typer(config_commands.app, name="config")
+app.command("aqi")(aqi_command)
 
 
 @app.callback()

@@ -1,0 +1,79 @@
+"""``greenbri aqi``: hand-computed values, units converted, the engine chosen by date."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from greenbri.services.cli.main import app
+
+runner = CliRunner()
+
+
+def aqi(*arguments: str) -> tuple[int, dict | None, str]:
+    result = runner.invoke(app, ["aqi", "--json", *arguments])
+    return result.exit_code, (json.loads(result.stdout) if result.exit_code == 0 else None), result.stderr
+
+
+def test_china_daily_aqi_by_hand() -> None:
+    # HJ 633-2012 Table 1: PM2.5 24h 75-115 ug/m3 -> IAQI 100-150: 100 + 50*(80-75)/40 = 106.25 -> 107 (rounded up);
+    # PM10 24h 50-150 -> 50-100: 50 + 50*(120-50)/100 = 85; O3 max 8h 100-160 -> 50-100: 50 + 50*50/60 = 91.7 -> 92.
+    code, result, err = aqi("--standard", "cn", "--date", "2025-05-01", "pm25=80", "pm10=120", "o3=150")
+    assert code == 0, err
+    assert result is not None
+    assert result["aqi"] == 107
+    assert result["engine"] == "hj633-2012"
+    assert result["category"]["zh"] == "轻度污染"
+    assert result["primary"] == ["pm25_24h"]
+    assert {key: item["index"] for key, item in result["sub_indices"].items()} == {
+        "pm25_24h": 107,
+        "pm10_24h": 85,
+        "o3_8h": 92,
+    }
+
+
+@pytest.mark.parametrize(
+    ("date", "engine", "index"), [("2024-05-05", "us-epa-2015", 100), ("2024-05-06", "us-epa-2024", 100)]
+)
+def test_us_pm25_on_each_side_of_the_2024_change(date: str, engine: str, index: int) -> None:
+    # 35.4 ug/m3 is the top of the 51-100 band in both tables (12.1-35.4 before, 9.1-35.4 from 2024-05-06)
+    code, result, _ = aqi("--standard", "us", "--date", date, "pm25=35.4")
+    assert code == 0 and result is not None
+    assert (result["engine"], result["aqi"]) == (engine, index)
+
+
+def test_us_pm25_of_10_differs_across_the_2024_change() -> None:
+    # before: 0-12.0 -> 0-50: 50*10/12 = 41.7 -> 42; from 2024-05-06: 9.1-35.4 -> 51-100: 51 + 49*(10-9.1)/26.3 = 52.7 -> 53
+    before = aqi("--standard", "us", "--date", "2024-05-05", "pm25=10")[1]
+    after = aqi("--standard", "us", "--date", "2024-05-06", "pm25=10")[1]
+    assert before is not None and after is not None
+    assert (before["aqi"], after["aqi"]) == (42, 53)
+
+
+def test_mass_units_are_converted_to_ppm_at_epa_reference_conditions() -> None:
+    # 140 ug/m3 O3 at 25 C, 1 atm = 140 / (47.997 / 24.465) ppb = 71.36 ppb -> truncated 0.071 ppm -> AQI 101
+    code, result, _ = aqi("--standard", "us", "--date", "2025-01-01", "o3=140ug/m3")
+    assert code == 0 and result is not None
+    assert result["sub_indices"]["o3_8h"]["value"] == pytest.approx(0.07136, abs=1e-5)
+    assert result["aqi"] == 101
+
+
+def test_an_unverified_engine_is_refused_unless_a_fallback_is_named() -> None:
+    code, _, err = aqi("--standard", "cn", "--date", "2026-05-01", "pm25=80")
+    assert code == 1
+    assert "HJ 633-2026" in err and "--fallback-engine hj633-2012" in err
+    code, result, _ = aqi(
+        "--standard", "cn", "--date", "2026-05-01", "--fallback-engine", "hj633-2012", "pm25=80"
+    )
+    assert code == 0 and result is not None and result["engine"] == "hj633-2012"
+
+
+@pytest.mark.parametrize(
+    ("reading", "message"), [("pm25:80", "KEY=VALUE"), ("benzene=3", "has no index for 'benzene'")]
+)
+def test_bad_readings_say_how_to_write_them(reading: str, message: str) -> None:
+    code, _, err = aqi("--standard", "us", "--date", "2025-01-01", reading)
+    assert code == 2
+    assert message in err
