@@ -30,6 +30,7 @@ def test_every_setting_has_a_variable_that_sets_it() -> None:
         "GREENBRI_HTTP_RETRIES": "2",
         "GREENBRI_LOCK_TIMEOUT_S": "0",
         "GREENBRI_STORE": "embedded",
+        "GREENBRI_STANDARDS_DIR": "/s",
     }
     settings = load_settings(environment)
     assert set(environment) - {"HOME"} == set(ENVIRONMENT_VARIABLES.values())

@@ -19,6 +19,8 @@ variable                       meaning                                      defa
 ``GREENBRI_HTTP_TIMEOUT_S``    HTTP timeout, seconds                        60
 ``GREENBRI_HTTP_RETRIES``      attempts per HTTP request                    4
 ``GREENBRI_LOCK_TIMEOUT_S``    how long a writer waits for the store lock   30
+``GREENBRI_STANDARDS_DIR``     extra standards (``*.json``), e.g. a host     none
+                               country's own
 =============================  ===========================================  =====================
 """
 
@@ -45,6 +47,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "http_timeout_s": "GREENBRI_HTTP_TIMEOUT_S",
     "http_retries": "GREENBRI_HTTP_RETRIES",
     "lock_timeout_s": "GREENBRI_LOCK_TIMEOUT_S",
+    "standards_dir": "GREENBRI_STANDARDS_DIR",
 }
 
 
@@ -67,8 +70,9 @@ class Settings(BaseModel):
     http_timeout_s: float = Field(default=60.0, gt=0)
     http_retries: int = Field(default=4, ge=1, le=20)
     lock_timeout_s: float = Field(default=30.0, ge=0)
+    standards_dir: Path | None = None
 
-    @field_validator("data_dir", "cache_dir")
+    @field_validator("data_dir", "cache_dir", "standards_dir")
     @classmethod
     def _expand_home(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None

@@ -20,6 +20,7 @@ the CLI and the API can show it as it is.
     │   ├── DuplicateIdError          the id column repeats a value
     │   └── MissingColumnError        a named column is absent
     ├── CatalogError              dataset metadata is invalid
+    ├── StandardError             a standard file is invalid, or a limit cannot be applied
     ├── StoreError                the data store cannot do what was asked
     │   ├── StoreLockedError          another writer holds the store
     │   ├── DatasetNotFoundError      no dataset with that id
@@ -52,6 +53,7 @@ __all__ = [
     "MirrorMissingError",
     "MissingColumnError",
     "SourceError",
+    "StandardError",
     "StoreError",
     "StoreLockedError",
     "UnknownFormatError",
@@ -158,6 +160,42 @@ class MissingColumnError(InputError):
 
 class CatalogError(GreenbriError):
     """Dataset metadata is invalid (bad id, unknown theme, missing title...)."""
+
+
+class StandardError(GreenbriError):
+    """A standard's data is invalid, or a limit cannot be applied as asked.
+
+    Raised when a standard file breaks the format (unknown key, unknown vocabulary
+    value, missing citation, effective dates out of order, overlapping phases) and
+    when an observation cannot be compared with a limit (different averaging period,
+    unit that cannot be converted).
+
+    Parameters
+    ----------
+    source
+        The file (or other input name) the standard came from.
+    field
+        The field path inside it: ``"limits[3].averaging"``, ``"phases[1]"``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.source = source
+        self.field = field
+        super().__init__(message, hint=hint)
+
+    def __str__(self) -> str:
+        where = ", ".join(part for part in (self.source, self.field) if part)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text = f"{text} Fix: {self.hint}"
+        return text
 
 
 class StoreError(GreenbriError):
