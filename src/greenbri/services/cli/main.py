@@ -16,6 +16,7 @@ from greenbri.services.cli.context import open_store, settings_from
 from greenbri.services.cli.errors import handle_errors
 from greenbri.services.cli.output import console, print_json, print_table
 from greenbri.services.cli.progress import task_progress
+from greenbri.services.cli.screen_commands import screen_command
 from greenbri.usecases.catalog_views import catalog_summary
 from greenbri.usecases.initialise import bundled_layer_count, initialise_store
 
@@ -29,6 +30,7 @@ app.add_typer(datasets.app, name="datasets")
 app.add_typer(config_commands.app, name="config")
 app.add_typer(standards_commands.app, name="standards")
 app.command("aqi")(aqi_command)
+app.command("screen")(screen_command)
 
 
 @app.callback()

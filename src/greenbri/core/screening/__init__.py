@@ -1,0 +1,1 @@
+"""Project environmental risk screening: receptors near a project, classification, GHG, Equator Principles."""

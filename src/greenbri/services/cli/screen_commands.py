@@ -1,0 +1,125 @@
+"""``greenbri screen``: environmental risk screening of projects. 项目环境风险筛查。"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from greenbri.adapters.standards_files import load_library
+from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.core.screening.rules_files import load_rules
+from greenbri.core.screening.stack import strictest_stack_check
+from greenbri.services.cli.context import open_store, settings_from
+from greenbri.services.cli.errors import handle_errors
+from greenbri.services.cli.output import console, print_json, print_table
+from greenbri.services.cli.progress import task_progress
+from greenbri.usecases.project_inputs import PRESETS, read_projects
+from greenbri.usecases.screening import (
+    LoadedLayer,
+    PortfolioScreening,
+    load_receptor_layers,
+    screen_portfolio,
+)
+from greenbri.usecases.screening_outputs import hits_geojson, write_json
+
+FORMATS = ("json", "geojson", "html", "pdf")
+
+
+def _pairs(values: list[str] | None) -> dict[str, str]:
+    return dict(value.split("=", 1) for value in values or [] if "=" in value)
+
+
+@handle_errors
+def screen_command(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Projects: GeoJSON, GeoPackage, CSV/XLSX (lon/lat or WKT).")
+    ],
+    report: Annotated[Path | None, typer.Option(help="Folder to write the outputs to.")] = None,
+    output_format: Annotated[
+        list[str] | None, typer.Option("--format", help="json, geojson, html, pdf (repeat; default json).")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Report language: en or zh.")] = "en",
+    preset: Annotated[str | None, typer.Option(help=f"Input preset: {', '.join(sorted(PRESETS))}.")] = None,
+    column_map: Annotated[
+        list[str] | None, typer.Option("--map", help="Rename a column: SOURCE=TARGET.")
+    ] = None,
+    date: Annotated[str | None, typer.Option(help="Screening date (standards in force), YYYY-MM-DD.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the result JSON on stdout.")] = False,
+) -> None:
+    """Screen projects against every receptor layer: traffic light per dimension, EP category, GHG, report."""
+    formats = output_format or ["json"]
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise typer.BadParameter(f"unknown format(s) {unknown}; use {', '.join(FORMATS)}")
+    settings = settings_from()
+    store = open_store(settings)
+    today = dt.date.fromisoformat(date) if date else dt.date.today()
+    projects = read_projects(paths, preset=preset, column_mapping=_pairs(column_map))
+    rules = load_rules()
+    stack_check = strictest_stack_check(
+        list(load_library([settings.standards_dir] if settings.standards_dir else [])), on=today
+    )
+    layers = load_receptor_layers(store)
+    with task_progress(len(projects.projects), quiet=json_output) as advance:
+        portfolio = screen_portfolio(
+            store, projects, rules, stack_check=stack_check, layers=layers, today=today, progress=advance
+        )
+    written = []
+    if report is not None:
+        report.mkdir(parents=True, exist_ok=True)
+        if "json" in formats:
+            written.append(write_json(portfolio, report / "screening.json"))
+        if "geojson" in formats:
+            path = report / "screening.geojson"
+            path.write_text(json.dumps(hits_geojson(portfolio, layers), ensure_ascii=False), encoding="utf-8")
+            written.append(path)
+        if {"html", "pdf"} & set(formats):
+            written.extend(_reports(store, portfolio, layers, report, formats, lang))
+    if json_output:
+        print_json(portfolio.to_dict())
+        return
+    summary = portfolio.summary()
+    print_table(
+        f"screened {summary['screened']} of {summary['projects']} projects 筛查结果",
+        ["id", "name", "sector", "class", "incomplete", "excluded"],
+        [
+            [
+                item.project.id,
+                item.project.name,
+                item.project.sector.value,
+                item.result.overall.value.upper(),
+                "yes" if item.result.incomplete else "",
+                "EXCLUDED" if item.result.exclusion.excluded else "",
+            ]
+            for item in portfolio.screened[:50]
+        ],
+    )
+    if len(portfolio.screened) > 50:
+        console.print(f"… and {len(portfolio.screened) - 50} more (see the report).")
+    console.print(
+        f"by class: {summary['by_class']}; excluded {summary['excluded']}; failed rows {summary['failed']}"
+    )
+    for failure in portfolio.failures[:10]:
+        console.print(
+            f"  [yellow]row {failure.row}[/] {failure.project_id}: {failure.message}", highlight=False
+        )
+    for path in written:
+        console.print(f"wrote {path}")
+
+
+def _reports(
+    store: EmbeddedStore,
+    portfolio: PortfolioScreening,
+    layers: list[LoadedLayer],
+    folder: Path,
+    formats: list[str],
+    lang: str,
+) -> list[Path]:
+    from greenbri.usecases.reports import write_reports
+
+    written: list[Path] = write_reports(store, portfolio, layers, folder, formats=formats, language=lang)
+    return written
