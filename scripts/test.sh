@@ -3,6 +3,7 @@
 # lint (ruff), types (mypy, strict for core), the import-layer contract (import-linter), pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system-packages.sh
 bash scripts/setup.sh --dev
 echo "== ruff"
 .venv/bin/ruff check src tests

@@ -125,9 +125,9 @@ def _apply_preset(frame: pd.DataFrame, preset: InputPreset, name: str) -> pd.Dat
         )
     if name == "cofi":
         table["status"] = _cofi_status(table)
-        table["investment_amount"] = (
-            pd.to_numeric(table.get("total_investment_amount"), errors="coerce") * 1e6
-        )
+        if "total_investment_amount" in table.columns:
+            amounts = pd.to_numeric(table["total_investment_amount"], errors="coerce")
+            table["investment_amount"] = amounts * 1e6
     targets = set(preset.columns.values())
     table = table.drop(
         columns=[column for column in table.columns if column in targets and column not in preset.columns]
@@ -148,8 +148,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     fields = [column for column in frame.columns if column in PROJECT_FIELDS and column != "geometry"]
     records = []
     for index, row in enumerate(frame[fields].to_dict("records")):
-        record = {
-            key: value for key, value in row.items() if not (isinstance(value, float) and pd.isna(value))
+        record: dict[str, Any] = {
+            str(key): value for key, value in row.items() if not (isinstance(value, float) and pd.isna(value))
         }
         if geometry is not None:
             shape = geometry.iloc[index]
