@@ -165,9 +165,14 @@ def read_projects(
     *,
     preset: str | None = None,
     column_mapping: Mapping[str, str] | None = None,
+    constants: Mapping[str, Any] | None = None,
     options: ReadOptions | None = None,
 ) -> ProjectInput:
-    """Read projects from ``paths``; rows that fail are returned, not raised."""
+    """Read projects from ``paths``; rows that fail are returned, not raised.
+
+    ``column_mapping`` renames columns; ``constants`` sets a field on every row (e.g. the sector of a
+    single project whose file carries only its geometry).
+    """
     chosen = PRESETS.get(preset) if preset else None
     if preset and chosen is None:
         raise InputError(
@@ -182,6 +187,13 @@ def read_projects(
         frame = frame.rename(columns=dict(column_mapping))
     if chosen:
         frame = _apply_preset(frame, chosen, preset or "")
+    for field_name, value in (constants or {}).items():
+        if field_name not in PROJECT_FIELDS:
+            raise InputError(
+                f"--set {field_name}: unknown project field.",
+                hint=f"use one of: {', '.join(sorted(PROJECT_FIELDS))}.",
+            )
+        frame[field_name] = value
     ignored = tuple(sorted(str(column) for column in frame.columns if column not in PROJECT_FIELDS))
     projects: list[Project] = []
     failures: list[RowFailure] = []

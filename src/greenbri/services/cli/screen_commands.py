@@ -47,6 +47,10 @@ def screen_command(
     column_map: Annotated[
         list[str] | None, typer.Option("--map", help="Rename a column: SOURCE=TARGET.")
     ] = None,
+    set_field: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Set a field on every project: FIELD=VALUE (e.g. sector=solar_power)."),
+    ] = None,
     date: Annotated[str | None, typer.Option(help="Screening date (standards in force), YYYY-MM-DD.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result JSON on stdout.")] = False,
 ) -> None:
@@ -58,7 +62,9 @@ def screen_command(
     settings = settings_from()
     store = open_store(settings)
     today = dt.date.fromisoformat(date) if date else dt.date.today()
-    projects = read_projects(paths, preset=preset, column_mapping=_pairs(column_map))
+    projects = read_projects(
+        paths, preset=preset, column_mapping=_pairs(column_map), constants=_pairs(set_field)
+    )
     rules = load_rules()
     stack_check = strictest_stack_check(
         list(load_library([settings.standards_dir] if settings.standards_dir else [])), on=today
