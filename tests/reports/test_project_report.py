@@ -95,9 +95,9 @@ def test_no_data_never_looks_green(merowe_en: str, merowe_zh: str, language: str
 
 
 def test_project_without_geometry(portfolio: PortfolioScreening, inputs: ReportInputs) -> None:
-    """A solar plant without coordinates: green overall but incomplete, NO DATA where evidence is missing."""
+    """A solar plant without coordinates: NO DATA overall (never green while evidence is missing)."""
     item = screened(portfolio, "ARE2022010")
-    assert item.project.geometry is None and item.result.overall.value == "green" and item.result.incomplete
+    assert item.project.geometry is None and item.result.overall.value == "no_data" and item.result.incomplete
     text = render(item, portfolio, inputs, "en")
     assert "No map: the project has no geometry." in text and "data:image/png" not in text
     assert "INCOMPLETE" in text and "SPATIAL-NO-GEOMETRY" in text

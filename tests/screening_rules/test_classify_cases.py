@@ -119,7 +119,7 @@ def test_missing_protected_area_coverage_makes_biodiversity_no_data_never_green(
     assert biodiversity.risk_class is NO_DATA
     assert {reason.rule_id for reason in biodiversity.missing} == {"COVERAGE-PROTECTED_AREA"}
     # Overall: the worst known class, with the visible incomplete flag.
-    assert result.overall is GREEN and result.incomplete
+    assert result.overall is NO_DATA and result.incomplete
     assert result.equator.category.provisional
     assert "obtain_missing_data" in {step.id for step in result.next_steps}
 
@@ -161,11 +161,11 @@ def test_a_sector_without_cited_pre_classification_is_no_data_in_climate_and_pol
     assert result.dimension(CLIMATE).risk_class is NO_DATA
     assert result.dimension(POLLUTION).risk_class is NO_DATA
     assert result.dimension(BIODIVERSITY).risk_class is GREEN  # complete spatial evidence is a baseline
-    assert result.overall is GREEN and result.incomplete
+    assert result.overall is NO_DATA and result.incomplete
     assert result.ghg.status == "no_data" and result.ghg.t_co2_per_year is None
 
 
-def test_overall_is_no_data_only_when_every_dimension_is(rules: ScreeningRules) -> None:
+def test_overall_is_no_data_when_every_dimension_is(rules: ScreeningRules) -> None:
     result = classify(
         make_project(sector="telecom", geometry=None, capacity=None, capacity_unit=None), [], [], rules
     )

@@ -121,10 +121,16 @@ def _exclusion(project: Project, rules: ScreeningRules) -> ExclusionResult:
 
 
 def _overall(dimensions: Mapping[Dimension, DimensionResult]) -> tuple[RiskClass, bool]:
+    """Red if any dimension is red; otherwise NO DATA if any dimension lacks data (missing data is
+    never low risk, so an incomplete screening is never shown green or yellow overall); otherwise
+    the worst class. ``incomplete`` says whether any dimension is NO DATA."""
     classes = [result.risk_class for result in dimensions.values()]
     incomplete = RiskClass.NO_DATA in classes
-    known = [item for item in classes if item is not RiskClass.NO_DATA]
-    return (worst(known) if known else RiskClass.NO_DATA), incomplete
+    if RiskClass.RED in classes:
+        return RiskClass.RED, incomplete
+    if incomplete:
+        return RiskClass.NO_DATA, True
+    return worst(classes), False
 
 
 def classify(
