@@ -343,7 +343,13 @@ class DatasetReference:
 
 @dataclass(frozen=True)
 class DatasetRecord:
-    """Everything the catalog knows about one dataset, versions included."""
+    """Everything the catalog knows about one dataset, versions included.
+
+    ``coverage`` declares where the dataset is complete, so that the absence of a feature
+    means absence on the ground: ``("global",)``, ISO 3166-1 alpha-3 codes, or ``("none",)``
+    for a sample that proves nothing by absence. Empty means undeclared: screening then falls
+    back to the dataset's spatial extent.
+    """
 
     id: str
     title: Bilingual
@@ -356,6 +362,7 @@ class DatasetRecord:
     access: AccessLevel = AccessLevel.PUBLIC
     organisation: str = ""
     versions: tuple[DatasetVersion, ...] = ()
+    coverage: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         validate_dataset_id(self.id)
@@ -409,6 +416,7 @@ class DatasetRecord:
             "licence": self.licence.to_dict(),
             "access": self.access.value,
             "organisation": self.organisation,
+            "coverage": list(self.coverage),
             "versions": [version.to_dict() for version in self.versions],
         }
 
@@ -426,5 +434,6 @@ class DatasetRecord:
             licence=Licence.from_dict(data.get("licence", {})),
             access=_enum_value(AccessLevel, data.get("access", "public"), "access level"),
             organisation=data.get("organisation", ""),
+            coverage=tuple(data.get("coverage", ())),
             versions=tuple(DatasetVersion.from_dict(item) for item in data.get("versions", [])),
         )

@@ -76,6 +76,7 @@ class DatasetMetadata:
     licence: Licence | None = None
     access: AccessLevel | None = None
     organisation: str | None = None
+    coverage: tuple[str, ...] | None = None
 
     def to_record(self, kind: DatasetKind, existing: DatasetRecord | None = None) -> DatasetRecord:
         """The catalog record: these values over the stored ones over the defaults."""
@@ -103,6 +104,7 @@ class DatasetMetadata:
             licence=pick(self.licence, existing and existing.licence, Licence()),
             access=pick(self.access, existing and existing.access, AccessLevel.PUBLIC),
             organisation=pick(self.organisation, existing and existing.organisation, ""),
+            coverage=pick(self.coverage, existing and existing.coverage, ()),
         )
 
 
@@ -317,6 +319,7 @@ def metadata_from_defaults(fetched: FetchedInput, **overrides: Any) -> DatasetMe
         source=defaults.source,
         licence=defaults.licence,
         access=defaults.access,
+        coverage=defaults.coverage,
     )
     return replace(metadata, **{key: value for key, value in overrides.items() if value is not None})
 

@@ -61,7 +61,7 @@ PRESETS: dict[str, InputPreset] = {
         description="WRI Global Power Plant Database (operating plants)",
         columns={"gppd_idnr": "id", "name": "name", "country": "country", "capacity_mw": "capacity"},
         constants={"capacity_unit": "MW", "status": "operating"},
-        value_maps={"sector": ("fuel1", _POWER_SECTORS_GPPD)},
+        value_maps={"sector": ("fuel1", _POWER_SECTORS_GPPD), "fuel": ("fuel1", {"Gas": "natural_gas"})},
         read_options={"allow_missing_geometry": True},
     ),
     "cofi": InputPreset(
@@ -72,8 +72,11 @@ PRESETS: dict[str, InputPreset] = {
             "country_iso3c": "country",
             "installed_capacity": "capacity",
         },
-        constants={"capacity_unit": "MW", "investment_currency": "USD"},
-        value_maps={"sector": ("primary_fuel", _POWER_SECTORS_COFI)},
+        constants={"capacity_unit": "MW"},
+        value_maps={
+            "sector": ("primary_fuel", _POWER_SECTORS_COFI),
+            "fuel": ("primary_fuel", {"gas": "natural_gas"}),
+        },
         read_options={"allow_missing_geometry": True, "layer": "COFI_v2.2"},
     ),
 }
@@ -100,6 +103,8 @@ class ProjectInput:
     input_sha256: str
     input_name: str
     ignored_columns: tuple[str, ...] = ()
+    #: The input row (1 = first data row) of each project, for messages.
+    rows: tuple[int, ...] = ()
 
 
 def _cofi_status(frame: pd.DataFrame, release_year: int = 2023) -> pd.Series:
@@ -121,13 +126,23 @@ def _apply_preset(frame: pd.DataFrame, preset: InputPreset, name: str) -> pd.Dat
                 f"The {name} preset needs the column {column!r}.", hint="check the file is the right dataset."
             )
         table[target] = table[column].map(
-            lambda value, mapping=mapping: mapping.get(str(value).strip(), value)
+            lambda value, mapping=mapping, keep=target == "sector": mapping.get(
+                str(value).strip(), value if keep else None
+            )
         )
     if name == "cofi":
         table["status"] = _cofi_status(table)
-        if "total_investment_amount" in table.columns:
-            amounts = pd.to_numeric(table["total_investment_amount"], errors="coerce")
-            table["investment_amount"] = amounts * 1e6
+        # COFI's total_investment_amount is the Chinese financiers' investment (USD million), not the
+        # project's capital cost, so it is not mapped to investment_amount (EP4 compares capital cost).
+        if "duplicate_power_plant" in table.columns:
+            duplicate = table["duplicate_power_plant"].astype(str).str.strip().eq("Y")
+            table[_SKIP] = duplicate.map(
+                {True: "COFI marks this row as a duplicate of another entry for the same plant"}
+            )
+        if "commissioning_year" in table.columns:
+            unknown = pd.to_numeric(table["commissioning_year"], errors="coerce").isna()
+            reason = "COFI gives no commissioning_year, so its status (planned or operating) is unknown"
+            table.loc[unknown & table.get(_SKIP, pd.Series(index=table.index)).isna(), _SKIP] = reason
     targets = set(preset.columns.values())
     table = table.drop(
         columns=[column for column in table.columns if column in targets and column not in preset.columns]
@@ -139,18 +154,27 @@ def _apply_preset(frame: pd.DataFrame, preset: InputPreset, name: str) -> pd.Dat
     return renamed
 
 
+_SKIP = "__greenbri_skip__"
+
 #: The fields a project row may carry (:func:`project_from_mapping`); other columns are ignored.
 PROJECT_FIELDS = frozenset({*_REQUIRED, *_OPTIONAL})
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     geometry = frame["geometry"] if "geometry" in frame.columns else None
-    fields = [column for column in frame.columns if column in PROJECT_FIELDS and column != "geometry"]
+    fields = [
+        column
+        for column in frame.columns
+        if (column in PROJECT_FIELDS or column == _SKIP) and column != "geometry"
+    ]
     records = []
     for index, row in enumerate(frame[fields].to_dict("records")):
         record: dict[str, Any] = {
             str(key): value for key, value in row.items() if not (isinstance(value, float) and pd.isna(value))
         }
+        for key in ("id", "name"):
+            if isinstance(record.get(key), float) and record[key].is_integer():
+                record[key] = str(int(record[key]))  # pandas reads a numeric id column with blanks as floats
         if geometry is not None:
             shape = geometry.iloc[index]
             record["geometry"] = (
@@ -194,13 +218,21 @@ def read_projects(
                 hint=f"use one of: {', '.join(sorted(PROJECT_FIELDS))}.",
             )
         frame[field_name] = value
-    ignored = tuple(sorted(str(column) for column in frame.columns if column not in PROJECT_FIELDS))
+    ignored = tuple(sorted(str(c) for c in frame.columns if c not in PROJECT_FIELDS and c != _SKIP))
     projects: list[Project] = []
+    rows: list[int] = []
     failures: list[RowFailure] = []
     source = ", ".join(path.name for path in result.input_paths)
     for row, record in enumerate(_records(frame), start=1):
+        skip = record.pop(_SKIP, None)
+        if skip:
+            failures.append(
+                RowFailure(row, str(record.get("id", "")), f"{source}, row {row}: skipped: {skip}.")
+            )
+            continue
         try:
             projects.append(project_from_mapping(record, source=f"{source}, row {row}"))
+            rows.append(row)
         except GreenbriError as error:
             failures.append(RowFailure(row, str(record.get("id", "")), str(error)))
-    return ProjectInput(tuple(projects), tuple(failures), result.input_sha256, source, ignored)
+    return ProjectInput(tuple(projects), tuple(failures), result.input_sha256, source, ignored, tuple(rows))

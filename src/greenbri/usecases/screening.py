@@ -126,19 +126,32 @@ def load_receptor_layers(store: EmbeddedStore, *, dataset_ids: Sequence[str] = (
     return loaded
 
 
-def _reaches(extent: tuple[float, float, float, float] | None, bounds: np.ndarray, distance_m: float) -> bool:
+def _contains(
+    extent: tuple[float, float, float, float] | None, bounds: np.ndarray, distance_m: float
+) -> bool:
+    """Whether the dataset's extent contains the project's bounds widened by ``distance_m``."""
     if extent is None:
         return False
     widen_lat = distance_m / _DEGREE_M
-    latitude = max(abs(bounds[1]), abs(bounds[3]))
-    widen_lon = 180.0 if latitude >= 89.0 else widen_lat / max(math.cos(math.radians(latitude)), 1e-6)
+    latitude = min(max(abs(bounds[1]), abs(bounds[3])) + widen_lat, 90.0)
+    widen_lon = 360.0 if latitude >= 89.0 else widen_lat / max(math.cos(math.radians(latitude)), 1e-6)
     min_lon, min_lat, max_lon, max_lat = extent
-    return not (
-        bounds[0] - widen_lon > max_lon
-        or bounds[2] + widen_lon < min_lon
-        or bounds[1] - widen_lat > max_lat
-        or bounds[3] + widen_lat < min_lat
+    return bool(
+        bounds[0] - widen_lon >= min_lon
+        and bounds[2] + widen_lon <= max_lon
+        and bounds[1] - widen_lat >= min_lat
+        and bounds[3] + widen_lat <= max_lat
     )
+
+
+def _covers(item: LoadedLayer, project: Project, bounds: np.ndarray, distance_m: float) -> bool:
+    """A dataset covers a project when it declares completeness there ('global' or the project's
+    country); a sample ('none') never does; an undeclared dataset does when its extent contains
+    the project's largest band."""
+    declared = item.record.coverage
+    if declared:
+        return "global" in declared or project.country in declared
+    return _contains(item.extent, bounds, distance_m)
 
 
 def _coverage(project: Project, layers: Sequence[LoadedLayer], distance_m: float) -> tuple[Coverage, ...]:
@@ -149,19 +162,23 @@ def _coverage(project: Project, layers: Sequence[LoadedLayer], distance_m: float
             coverage.append(Coverage(role, (), False, "the project has no geometry"))
             continue
         bounds = np.asarray(project.geometry.bounds)
-        reaching = tuple(
-            item.layer.reference for item in of_role if _reaches(item.extent, bounds, distance_m)
+        covering = tuple(
+            item.layer.reference for item in of_role if _covers(item, project, bounds, distance_m)
         )
-        note = (
-            ""
-            if reaching
-            else (
-                "no dataset of this role in the catalog"
-                if not of_role
-                else "no dataset of this role reaches the project"
+        if covering:
+            note = ""
+        elif not of_role:
+            note = "no dataset of this role in the catalog"
+        else:
+            note = (
+                "no dataset of this role is complete for the project's area ("
+                + ", ".join(
+                    f"{item.layer.reference}: coverage {'/'.join(item.record.coverage) or 'undeclared'}"
+                    for item in of_role
+                )
+                + ")"
             )
-        )
-        coverage.append(Coverage(role, reaching, bool(reaching), note))
+        coverage.append(Coverage(role, covering, bool(covering), note))
     return tuple(coverage)
 
 
@@ -260,6 +277,29 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_SCREENABLE_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
+
+
+def _unscreenable(project: Project) -> str:
+    """Why a project's geometry cannot be screened ('' when it can)."""
+    geometry = project.geometry
+    if geometry is None:
+        return ""
+    if geometry.geom_type not in _SCREENABLE_TYPES:
+        return (
+            f"project {project.id}: a {geometry.geom_type} cannot be screened; give a point, line or polygon."
+        )
+    if geometry.is_empty or not geometry.is_valid:
+        return f"project {project.id}: the geometry is empty or invalid; repair it before screening."
+    min_lon, _, max_lon, _ = geometry.bounds
+    if max_lon - min_lon > 180.0:
+        return (
+            f"project {project.id}: the geometry spans {max_lon - min_lon:.1f} degrees of longitude; a project "
+            "crossing the antimeridian must be split at 180 degrees (GeoJSON, RFC 7946 section 3.1.9)."
+        )
+    return ""
+
+
 def max_band_m(rules: ScreeningRules) -> float:
     """The largest distance any receptor rule looks at."""
     return max(band.max_distance_m or 0.0 for band in rules.receptors.bands)
@@ -278,7 +318,15 @@ def screen_portfolio(
     """Screen every project of ``projects``; failures are collected, never raised."""
     layers = list(layers) if layers is not None else load_receptor_layers(store)
     distance = max_band_m(rules)
-    located = [index for index, project in enumerate(projects.projects) if project.geometry is not None]
+    rows = projects.rows or tuple(range(1, len(projects.projects) + 1))
+    unscreenable = {
+        index: reason for index, project in enumerate(projects.projects) if (reason := _unscreenable(project))
+    }
+    located = [
+        index
+        for index, project in enumerate(projects.projects)
+        if project.geometry is not None and index not in unscreenable
+    ]
     geometries = np.asarray([projects.projects[index].geometry for index in located], dtype=object)
     hits_by_project: list[list[ReceptorHit]] = [[] for _ in projects.projects]
     for item in layers if located else []:
@@ -294,6 +342,9 @@ def screen_portfolio(
         input_sha256=projects.input_sha256,
     )
     for index, project in enumerate(projects.projects):
+        if index in unscreenable:
+            outcome.failures.append(RowFailure(rows[index], project.id, unscreenable[index]))
+            continue
         hits = sorted(
             hits_by_project[index], key=lambda hit: (hit.distance_m, hit.dataset_id, hit.feature_index)
         )
@@ -302,7 +353,7 @@ def screen_portfolio(
                 project, hits, _coverage(project, layers, distance), rules, stack_check=stack_check
             )
         except GreenbriError as error:
-            outcome.failures.append(RowFailure(index + 1, project.id, str(error)))
+            outcome.failures.append(RowFailure(rows[index], project.id, str(error)))
             continue
         outcome.screened.append(ProjectScreening(project, tuple(hits), result))
         if progress:

@@ -105,6 +105,7 @@ class BundledLayer:
             receptor_role=self.receptor_role,
             source=self.source,
             licence=self.licence,
+            coverage=("global",),
         )
 
     def data_file_sha256(self) -> str:

@@ -48,6 +48,8 @@ class DatasetDefaults:
     receptor_role: ReceptorRole | None = None
     read_options: ReadOptions = field(default_factory=ReadOptions)
     access: AccessLevel = AccessLevel.PUBLIC
+    #: Where the dataset is complete (see :class:`greenbri.core.catalog.DatasetRecord`).
+    coverage: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ class WorldHeritageConnector:
                 attribution="© UNESCO World Heritage Centre, World Heritage List (whc.unesco.org/en/list).",
             ),
             receptor_role=ReceptorRole.WORLD_HERITAGE,
+            coverage=("global",),
             read_options=read_options,
         )
         return FetchedInput(paths=(path,), fetched_from=got.origin, defaults=defaults)

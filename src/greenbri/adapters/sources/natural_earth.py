@@ -50,6 +50,9 @@ class NaturalEarthConnector:
     theme: Theme
     receptor_role: ReceptorRole | None = None
     id_column: str | None = None
+    #: Natural Earth layers are complete at their scale worldwide, except cartographic selections
+    #: (populated places) and single-country layers, which prove nothing by absence.
+    coverage: tuple[str, ...] = ("global",)
 
     @property
     def stem(self) -> str:
@@ -97,6 +100,7 @@ class NaturalEarthConnector:
             source=SourceInfo(url=self.url, publisher=PUBLISHER, upstream_version=version),
             licence=LICENCE,
             receptor_role=self.receptor_role,
+            coverage=self.coverage,
             read_options=ReadOptions(
                 format="geojson" if is_geojson else "shapefile",
                 source_crs="EPSG:4326",  # every Natural Earth layer is in WGS 84 longitude/latitude
@@ -157,6 +161,7 @@ def _layer(
     theme: Theme,
     role: ReceptorRole | None = None,
     id_column: str | None = None,
+    coverage: tuple[str, ...] = ("global",),
 ) -> NaturalEarthConnector:
     scale_en = f"1:{scale[:-1]} million"
     scale_zh = _SCALE_ZH.get(scale, scale)
@@ -178,6 +183,7 @@ def _layer(
         theme=theme,
         receptor_role=role,
         id_column=id_column,
+        coverage=coverage,
     )
 
 
@@ -275,6 +281,7 @@ NATURAL_EARTH_CONNECTORS: tuple[NaturalEarthConnector, ...] = (
         ),
         Theme.SETTLEMENTS,
         ReceptorRole.SETTLEMENT,
+        coverage=("none",),  # a cartographic selection of places, not every settlement
     ),
     _layer(
         "urban-areas",
@@ -304,5 +311,6 @@ NATURAL_EARTH_CONNECTORS: tuple[NaturalEarthConnector, ...] = (
         Theme.PROTECTED_AREAS,
         ReceptorRole.PROTECTED_AREA,
         id_column="unit_code",
+        coverage=("none",),
     ),
 )

@@ -99,6 +99,7 @@ class RamsarConnector:
             ),
             receptor_role=ReceptorRole.WETLAND,
             read_options=ReadOptions(),
+            coverage=("global",),
         )
 
     def osm_ukraine_defaults(self) -> DatasetDefaults:
@@ -128,6 +129,7 @@ class RamsarConnector:
             ),
             receptor_role=ReceptorRole.WETLAND,
             read_options=ReadOptions(format="shapefile"),
+            coverage=("none",),  # a 7-site sample: absence of a site here proves nothing
         )
 
 

@@ -237,6 +237,7 @@ class WdpaConnector:
                 attribution=cited,
             ),
             receptor_role=None if is_table else ReceptorRole.PROTECTED_AREA,
+            coverage=("global",),
             access=AccessLevel.RESTRICTED,
         )
 

@@ -163,6 +163,9 @@ def _metadata(dataset_id: str, **values: Any) -> DatasetMetadata:
         else None,
         access=values["access"],
         organisation=values["organisation"],
+        coverage=tuple(code.strip() for code in values["coverage"].split(",") if code.strip())
+        if values["coverage"]
+        else None,
     )
 
 
@@ -188,6 +191,10 @@ def import_command(
     attribution: Annotated[str | None, typer.Option()] = None,
     access: Annotated[AccessLevel | None, typer.Option()] = None,
     organisation: Annotated[str | None, typer.Option()] = None,
+    coverage: Annotated[
+        str | None,
+        typer.Option(help="Where the dataset is complete: 'global', ISO3 codes (comma-separated) or 'none'."),
+    ] = None,
     input_format: Annotated[str | None, typer.Option("--format", help="Force the input format.")] = None,
     layer: Annotated[
         str | None, typer.Option(help="Layer of a GeoPackage or file geodatabase, or XLSX sheet.")

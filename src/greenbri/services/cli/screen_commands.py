@@ -11,6 +11,7 @@ import typer
 
 from greenbri.adapters.standards_files import load_library
 from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.core.errors import InputError
 from greenbri.core.screening.rules_files import load_rules
 from greenbri.core.screening.stack import strictest_stack_check
 from greenbri.services.cli.context import open_store, settings_from
@@ -29,8 +30,25 @@ from greenbri.usecases.screening_outputs import hits_geojson, write_json
 FORMATS = ("json", "geojson", "html", "pdf")
 
 
-def _pairs(values: list[str] | None) -> dict[str, str]:
-    return dict(value.split("=", 1) for value in values or [] if "=" in value)
+def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values or []:
+        key, separator, target = value.partition("=")
+        if not separator or not key.strip():
+            raise InputError(
+                f"{option} {value!r} is not KEY=VALUE.", hint=f"write e.g. {option} sector=solar_power."
+            )
+        pairs[key.strip()] = target.strip()
+    return pairs
+
+
+def _date(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--date {text!r} is not a date.", hint="write it as YYYY-MM-DD.") from None
 
 
 @handle_errors
@@ -61,9 +79,11 @@ def screen_command(
         raise typer.BadParameter(f"unknown format(s) {unknown}; use {', '.join(FORMATS)}")
     settings = settings_from()
     store = open_store(settings)
-    today = dt.date.fromisoformat(date) if date else dt.date.today()
+    today = _date(date)
+    if lang not in ("en", "zh"):
+        raise InputError(f"--lang {lang!r} is not a report language.", hint="use en or zh.")
     projects = read_projects(
-        paths, preset=preset, column_mapping=_pairs(column_map), constants=_pairs(set_field)
+        paths, preset=preset, column_mapping=_pairs(column_map, "--map"), constants=_pairs(set_field, "--set")
     )
     rules = load_rules()
     stack_check = strictest_stack_check(
@@ -81,7 +101,10 @@ def screen_command(
             written.append(write_json(portfolio, report / "screening.json"))
         if "geojson" in formats:
             path = report / "screening.geojson"
-            path.write_text(json.dumps(hits_geojson(portfolio, layers), ensure_ascii=False), encoding="utf-8")
+            temporary = path.with_name(f".{path.name}.partial")
+            text = json.dumps(hits_geojson(portfolio, layers), ensure_ascii=False, sort_keys=True)
+            temporary.write_text(text, encoding="utf-8")
+            temporary.replace(path)
             written.append(path)
         if {"html", "pdf"} & set(formats):
             written.extend(_reports(store, portfolio, layers, report, formats, lang))
