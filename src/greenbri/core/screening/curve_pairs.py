@@ -12,9 +12,11 @@ points). For a (piece, receptor) pair the distance is the smallest of
 
 and the project's distance is the smallest over its pieces. Only vertices that can matter are
 measured: in an equirectangular frame centred on the piece, GEOS gives the frame distance ``l``
-between the piece and the receptor and between each vertex and the other geometry; with the
-frame's distortion bounds ``r_low <= true / frame <= r_high`` a vertex whose frame distance
-exceeds ``(r_high * l + interior_error) / r_low`` cannot be the closest.
+between the piece and the receptor, and :func:`~greenbri.core.screening.curves.frame_distances`
+the frame distance from each vertex (near enough by a bounding-box test) to the other geometry;
+with the frame's distortion bounds ``r_low <= true / frame <= r_high`` a vertex whose frame
+distance exceeds ``(r_high * l + interior_error) / r_low`` cannot be the closest. Pieces whose
+frame is unusable (near a pole) measure all their vertices and all the receptor's.
 
 The one approximation is when both closest points are interior to edges: the nearest piece
 vertex is then at most half an edge away and, the curves being parallel there, the error is
@@ -178,7 +180,7 @@ def _selected(
     keep = (reach >= 0.0) & (dx * dx + dy * dy <= reach * reach)
     rows = np.flatnonzero(keep)
     keep[rows] = distance_to_other(rows) <= reach[rows]
-    return keep
+    return np.asarray(keep, dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,8 @@ def near_pairs(
     receptor_bounds: FloatArray,
     excluded: IntArray,
     max_distance_m: float,
+    *,
+    workers: int = 1,
 ) -> NearPairs:
     """Receptors within ``max_distance_m`` of each project outline, with exact distances.
 
@@ -221,7 +225,9 @@ def near_pairs(
     """
     pieces = _pieces(outlines, max_distance_m)
     piece, feature = _piece_pair_candidates(pieces, tree, receptor_bounds, excluded, max_distance_m)
-    distance = _piece_pair_distances(pieces, piece, feature, receptors, receptor_curves, max_distance_m)
+    distance = _piece_pair_distances(
+        pieces, piece, feature, receptors, receptor_curves, max_distance_m, workers
+    )
     key = pieces.project[piece] * len(receptors) + feature
     order = np.lexsort((distance, key))
     key, distance = key[order], distance[order]
@@ -236,6 +242,7 @@ def _piece_pair_distances(
     receptors: GeometryArray,
     receptor_curves: CurveStore,
     max_distance_m: float,
+    workers: int,
 ) -> FloatArray:
     """Exact distance of each (piece, receptor) pair; ``inf`` when provably beyond reach."""
     result = np.full(len(piece), np.inf)
@@ -277,6 +284,7 @@ def _piece_pair_distances(
         piece_lat[from_piece],
         feature[piece_pair[from_piece]],
         max_distance_m,
+        workers=workers,
     )
     to_piece = distance_to_curves(
         pieces.curves,
@@ -284,6 +292,7 @@ def _piece_pair_distances(
         receptor_lonlat[from_receptor, 1],
         piece[receptor_pair[from_receptor]],
         max_distance_m,
+        workers=workers,
     )
     np.minimum.at(result, piece_pair[from_piece], to_receptor)
     np.minimum.at(result, receptor_pair[from_receptor], to_piece)

@@ -7,40 +7,43 @@ point, so every vertex is also a (possibly zero-length) edge. Edges are straight
 longitude/latitude, the GeoJSON convention.
 
 :func:`distance_to_curves` computes, for query points, the geodesic distance on the WGS84
-ellipsoid to one geometry each. It is exact to about 0.1 mm; see
-``docs/methodology/screening-geodesic.md`` for the argument:
+ellipsoid to one geometry each, to about 0.1 mm (the argument is in
+``docs/methodology/screening-geodesic.md``):
 
 1. every edge of the geometry is measured in an equirectangular frame centred at the query
-   point (cheap, vectorised);
+   point (cheap, vectorised; edges are straight in it);
 2. :func:`~greenbri.core.screening.ellipsoid.frame_scale_bounds` bounds the frame's
    distortion in the latitude band the answer can come from; the edges whose frame distance is
    within that factor of the smallest are kept, every other edge is provably farther; a query
-   whose smallest frame distance already exceeds ``max_distance_m`` is dropped (``inf``);
+   whose smallest frame distance already exceeds ``max_distance_m`` is dropped (``inf``).
+   Where the frame is unusable (near a pole) :func:`~greenbri.core.screening.polar.chord_selection`
+   selects the edges with 3-D chord bounds instead;
 3. on each kept edge the closest point is found again in a frame at the mid-latitude, then
-   polished with Newton steps on the true geodesic distance (:meth:`pyproj.Geod.inv` gives
-   the distance and the azimuth at the edge point, which is the distance's gradient there),
-   until a step would gain less than :data:`NEWTON_TOLERANCE_M`.
+   polished on the ellipsoid by :func:`~greenbri.core.screening.edge_minimum.closest_on_edges`.
 """
 
 from __future__ import annotations
 
+import itertools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from pyproj import Geod
 
+from greenbri.core.screening.densify import split_long_edges
+from greenbri.core.screening.edge_minimum import closest_on_edges
 from greenbri.core.screening.ellipsoid import (
     MIN_MERIDIONAL_RADIUS_M,
     frame_scale_bounds,
     meridional_radius_m,
     parallel_radius_m,
 )
+from greenbri.core.screening.polar import chord_selection
 
 __all__ = [
     "CHUNK_EDGES",
-    "NEWTON_TOLERANCE_M",
     "CurveStore",
     "distance_to_curves",
     "frame_distances",
@@ -50,19 +53,13 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-WGS84 = Geod(ellps="WGS84")
-#: Newton steps stop when the next one would shorten the distance by less than this (metres).
-NEWTON_TOLERANCE_M = 1e-4
 #: Edges measured per vectorised block (keeps temporaries in cache and memory bounded).
 CHUNK_EDGES = 1 << 17
-#: Frames whose distortion factor ``r_high / r_low`` exceeds this are treated as polar: all
-#: edges are refined on the ellipsoid and nothing is dropped on the frame's word.
+#: Frames whose distortion factor ``r_high / r_low`` exceeds this are treated as polar (edges
+#: are then selected by :func:`~greenbri.core.screening.polar.chord_selection`).
 _POLAR_RATIO = 1.3
 #: Absolute slack (metres) on frame thresholds, for floating-point rounding.
 _FRAME_SLACK_M = 1e-3
-_MAX_NEWTON_STEPS = 12
-#: Metres per degree along the longest degree on the ellipsoid (a degree of latitude at a pole).
-METRES_PER_DEGREE_MAX = float(meridional_radius_m(90.0)) * np.pi / 180.0
 
 
 @dataclass(frozen=True)
@@ -80,15 +77,17 @@ class CurveStore:
     offsets: IntArray
 
     @classmethod
-    def from_geometries(cls, geometries: NDArray[np.object_], max_edge_m: float | None = None) -> CurveStore:
+    def from_geometries(
+        cls, geometries: NDArray[np.object_], max_edge_m: float | FloatArray | None = None
+    ) -> CurveStore:
         """Boundaries of points, lines and polygons; edges longer than ``max_edge_m`` are split.
 
-        Splitting inserts vertices along the straight longitude/latitude edge, so the curve is
-        unchanged; it only bounds the edge length so each edge has a single closest point.
+        Splitting (:func:`~greenbri.core.screening.densify.split_long_edges`) inserts vertices
+        along the straight longitude/latitude edge, so the curve is unchanged; it only bounds
+        the edge length so each edge has a single closest point. ``max_edge_m`` may be one value
+        per geometry.
         """
         geometries = np.asarray(geometries, dtype=object)
-        if max_edge_m is not None:
-            geometries = shapely.segmentize(geometries, max_edge_m / METRES_PER_DEGREE_MAX)
         parts, part_owner = shapely.get_parts(geometries, return_index=True)
         polygonal = shapely.get_type_id(parts) == 3
         rings, ring_owner = shapely.get_rings(parts[polygonal], return_index=True)
@@ -97,13 +96,17 @@ class CurveStore:
         order = np.argsort(owner, kind="stable")
         pieces, owner = pieces[order], owner[order]
         coords, piece_index = shapely.get_coordinates(pieces, return_index=True)
-        step = np.zeros(len(coords), dtype=np.int8)
+        lon = np.ascontiguousarray(coords[:, 0], dtype=np.float64)
+        lat = np.ascontiguousarray(coords[:, 1], dtype=np.float64)
+        piece_index = piece_index.astype(np.int64)
+        if max_edge_m is not None:
+            limit = np.broadcast_to(np.asarray(max_edge_m, dtype=np.float64), (len(geometries),))[owner]
+            lon, lat, piece_index = split_long_edges(lon, lat, piece_index, limit)
+        step = np.zeros(len(lon), dtype=np.int8)
         step[:-1] = piece_index[1:] == piece_index[:-1]
         counts = np.bincount(owner[piece_index], minlength=len(geometries))
         offsets = np.zeros(len(geometries) + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
-        lon = np.ascontiguousarray(coords[:, 0], dtype=np.float64)
-        lat = np.ascontiguousarray(coords[:, 1], dtype=np.float64)
         return cls(lon=lon, lat=lat, step=step, offsets=offsets)
 
     @property
@@ -165,35 +168,6 @@ def _foot_in_frame(
     dx = x0 + t * ex
     dy = y0 + t * ey
     return t, dx * dx + dy * dy
-
-
-def _newton_on_ellipsoid(edges: _Edges, q_lon: FloatArray, q_lat: FloatArray, t: FloatArray) -> FloatArray:
-    """Geodesic distance from each query point to its edge, polished from parameter ``t``."""
-    distance = np.empty(len(t))
-    active = np.arange(len(t))
-    t = t.copy()
-    for _ in range(_MAX_NEWTON_STEPS):
-        if active.size == 0:
-            break
-        ta = t[active]
-        lon = edges.lon0[active] + ta * edges.dlon[active]
-        lat = edges.lat0[active] + ta * edges.dlat[active]
-        _, back_azimuth, s = WGS84.inv(q_lon[active], q_lat[active], lon, lat)
-        distance[active] = s
-        back = np.radians(back_azimuth)
-        kx, ky = _frame_scales(lat)
-        tx, ty = edges.dlon[active] * kx, edges.dlat[active] * ky
-        slope = -(tx * np.sin(back) + ty * np.cos(back))  # d(distance)/dt
-        length2 = tx * tx + ty * ty
-        with np.errstate(invalid="ignore", divide="ignore"):
-            step = np.where(length2 > 0.0, -s * slope / length2, 0.0)
-        new_t = np.clip(ta + step, 0.0, 1.0)
-        taken = new_t - ta
-        predicted = np.sqrt(np.maximum(s * s + 2.0 * s * slope * taken + length2 * taken * taken, 0.0))
-        moving = (s - predicted) > NEWTON_TOLERANCE_M
-        t[active] = new_t
-        active = active[moving]
-    return distance
 
 
 def _frame_bounds(q_lat: FloatArray, max_distance_m: float) -> tuple[FloatArray, FloatArray]:
@@ -258,35 +232,83 @@ def frame_distances(
     return result
 
 
+def _group_starts(query: IntArray) -> IntArray:
+    """First position of each run of equal values (none for an empty array)."""
+    if query.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, query[1:] != query[:-1]])
+
+
+def _frame_selection(
+    edges: _Edges,
+    per_edge: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    r_low: FloatArray,
+    r_high: FloatArray,
+    max_distance_m: float,
+) -> tuple[NDArray[np.bool_], FloatArray]:
+    """Edges that may hold the closest point (frame bounds), and the closest parameter on each.
+
+    ``per_edge`` holds the query's longitude, latitude and frame scales ``kx``, ``ky`` for each
+    edge; ``r_low``, ``r_high`` are per query (``edges.query`` indexes them).
+    """
+    q_lon, q_lat, kx, ky = per_edge
+    at = edges.query
+    first_t, frame_d2 = _foot_in_frame(edges, q_lon, q_lat, kx, ky)
+    starts = _group_starts(at)
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(at)]))
+    owner = at[starts]
+    nearest = np.sqrt(np.minimum.reduceat(frame_d2, starts))
+    reachable = nearest * r_low[owner] <= max_distance_m
+    threshold = (r_high[owner] * nearest + _FRAME_SLACK_M) / r_low[owner]
+    keep = reachable[group] & (frame_d2 <= np.square(threshold)[group])
+    kept = edges.take(keep)
+    kept_lon, kept_lat = q_lon[keep], q_lat[keep]
+    mid_kx, mid_ky = _frame_scales(0.5 * (kept_lat + kept.lat0 + first_t[keep] * kept.dlat))
+    t = np.zeros(len(at))
+    t[keep], _ = _foot_in_frame(kept, kept_lon, kept_lat, mid_kx, mid_ky)
+    return keep, t
+
+
 def _block_distances(
     store: CurveStore, q_lon: FloatArray, q_lat: FloatArray, curve_ids: IntArray, max_distance_m: float
 ) -> FloatArray:
     """:func:`distance_to_curves` for one block of queries."""
     edges, counts = _expand(store, curve_ids)
-    kx, ky = _frame_scales(q_lat)
-    query = edges.query
-    first_t, frame_d2 = _foot_in_frame(
-        edges,
-        np.repeat(q_lon, counts),
-        np.repeat(q_lat, counts),
-        np.repeat(kx, counts),
-        np.repeat(ky, counts),
-    )
-    starts = np.cumsum(counts) - counts
-    nearest = np.sqrt(np.minimum.reduceat(frame_d2, starts))
     r_low, r_high = _frame_bounds(q_lat, max_distance_m)
-    reachable = nearest * r_low <= max_distance_m
-    with np.errstate(divide="ignore", invalid="ignore"):
-        threshold = np.where(r_low > 0.0, (r_high * nearest + _FRAME_SLACK_M) / r_low, np.inf)
-    keep = reachable[query] & (frame_d2 <= np.square(threshold)[query])
+    kx, ky = _frame_scales(q_lat)
+    polar_edge = (r_low <= 0.0)[edges.query]
+    if polar_edge.any():
+        keep, t = np.zeros(len(edges.query), dtype=bool), np.zeros(len(edges.query))
+        flat = ~polar_edge
+        at = edges.query[flat]
+        per_edge = (q_lon[at], q_lat[at], kx[at], ky[at])
+        keep[flat], t[flat] = _frame_selection(edges.take(flat), per_edge, r_low, r_high, max_distance_m)
+        polar = edges.take(polar_edge)
+        keep[polar_edge], t[polar_edge] = chord_selection(
+            polar.query,
+            q_lon[polar.query],
+            q_lat[polar.query],
+            polar.lon0,
+            polar.lat0,
+            polar.dlon,
+            polar.dlat,
+            max_distance_m,
+        )
+    else:
+        per_edge = (
+            np.repeat(q_lon, counts),
+            np.repeat(q_lat, counts),
+            np.repeat(kx, counts),
+            np.repeat(ky, counts),
+        )
+        keep, t = _frame_selection(edges, per_edge, r_low, r_high, max_distance_m)
     kept = edges.take(keep)
-    kept_lon, kept_lat = q_lon[kept.query], q_lat[kept.query]
-    mid_kx, mid_ky = _frame_scales(0.5 * (kept_lat + kept.lat0 + first_t[keep] * kept.dlat))
-    t, _ = _foot_in_frame(kept, kept_lon, kept_lat, mid_kx, mid_ky)
-    refined = _newton_on_ellipsoid(kept, kept_lon, kept_lat, t)
+    refined = closest_on_edges(
+        q_lon[kept.query], q_lat[kept.query], kept.lon0, kept.lat0, kept.dlon, kept.dlat, t[keep]
+    )
     result = np.full(len(curve_ids), np.inf)
     if refined.size:
-        group_start = np.flatnonzero(np.r_[True, kept.query[1:] != kept.query[:-1]])
+        group_start = _group_starts(kept.query)
         result[kept.query[group_start]] = np.minimum.reduceat(refined, group_start)
     return result
 
@@ -297,8 +319,8 @@ def _block_bounds(counts: IntArray, limit: int) -> list[tuple[int, int]]:
         return []
     cumulative = np.cumsum(counts)
     cuts = np.searchsorted(cumulative, np.arange(limit, int(cumulative[-1]), limit), side="right")
-    marks = np.unique(np.concatenate([[0], cuts, [counts.size]]))
-    return [(int(a), int(b)) for a, b in zip(marks[:-1], marks[1:], strict=True)]
+    marks = np.unique(np.concatenate([[0], cuts, [counts.size]])).tolist()
+    return list(itertools.pairwise(marks))
 
 
 def distance_to_curves(
@@ -307,12 +329,16 @@ def distance_to_curves(
     q_lat: FloatArray,
     curve_ids: IntArray,
     max_distance_m: float,
+    *,
+    workers: int = 1,
 ) -> FloatArray:
     """Geodesic distance (m) from point ``k`` to geometry ``curve_ids[k]`` of ``store``.
 
     The result is the exact WGS84 distance to the geometry's boundary (to about 0.1 mm) when
     it is at most ``max_distance_m``; ``inf`` when the distance is provably larger (a value
     above ``max_distance_m`` may also be returned). Containment is not tested here.
+    ``workers > 1`` runs blocks of queries in threads (numpy and pyproj release the GIL; no
+    GEOS call is made here).
     """
     q_lon = np.asarray(q_lon, dtype=np.float64)
     q_lat = np.asarray(q_lat, dtype=np.float64)
@@ -320,7 +346,16 @@ def distance_to_curves(
     result = np.full(len(curve_ids), np.inf)
     counts = store.offsets[curve_ids + 1] - store.offsets[curve_ids]
     has_vertices = np.flatnonzero(counts > 0)
-    for start, stop in _block_bounds(counts[has_vertices], CHUNK_EDGES):
-        block = has_vertices[start:stop]
-        result[block] = _block_distances(store, q_lon[block], q_lat[block], curve_ids[block], max_distance_m)
+    blocks = [has_vertices[start:stop] for start, stop in _block_bounds(counts[has_vertices], CHUNK_EDGES)]
+
+    def run(block: IntArray) -> FloatArray:
+        return _block_distances(store, q_lon[block], q_lat[block], curve_ids[block], max_distance_m)
+
+    if workers > 1 and len(blocks) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            values = list(pool.map(run, blocks))
+    else:
+        values = [run(block) for block in blocks]
+    for block, value in zip(blocks, values, strict=True):
+        result[block] = value
     return result

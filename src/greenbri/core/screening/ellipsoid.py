@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+from pyproj import Geod
 
 __all__ = [
     "EQUATORIAL_RADIUS_M",
     "FLATTENING",
     "MIN_MERIDIONAL_RADIUS_M",
+    "WGS84_GEOD",
     "bbox_lower_bound_m",
     "envelope_margin_deg",
     "frame_scale_bounds",
@@ -39,6 +41,8 @@ _E2 = FLATTENING * (2.0 - FLATTENING)
 #: The smallest meridional radius of curvature (at the equator): a degree of latitude is never
 #: shorter than ``MIN_MERIDIONAL_RADIUS_M * pi / 180`` metres (110,574 m).
 MIN_MERIDIONAL_RADIUS_M = EQUATORIAL_RADIUS_M * (1.0 - _E2)
+#: The geodesic calculator (GeographicLib through pyproj) for the WGS84 ellipsoid.
+WGS84_GEOD = Geod(ellps="WGS84")
 #: Relative slack added to margins so floating-point rounding never makes a bound too tight.
 _SLACK = 1e-9
 

@@ -11,7 +11,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from greenbri.core.screening.curves import WGS84
+from greenbri.core.screening.ellipsoid import WGS84_GEOD as WGS84
 
 __all__ = ["MEASURE_EDGE_DEG", "geodesic_areas_m2", "geodesic_lengths_m"]
 
