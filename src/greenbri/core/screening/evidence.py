@@ -185,11 +185,17 @@ def _receptor_evidence(dimension: Dimension, context: Context, evidence: Evidenc
     if not rules_here:
         return
     complete = _spatial_gaps(rules_here, dimension, context, evidence)
+    by_role: dict[ReceptorRole, list[ReceptorRule]] = {}
+    for rule in rules_here:
+        by_role.setdefault(rule.receptor_role, []).append(rule)
     for hit in context.hits:
+        candidates = by_role.get(hit.receptor_role)
+        if not candidates:
+            continue
         band = context.rules.receptors.band_of(hit)
         if band is None:
             continue
-        for rule in rules_here:
+        for rule in candidates:
             finding = _hit_finding(rule, band, hit, context) if rule.matches(hit) else None
             if finding is not None:
                 evidence.findings.append(finding)
