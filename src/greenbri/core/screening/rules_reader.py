@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from enum import Enum
-from typing import Any, NoReturn, TypeVar
+from typing import TypeVar
 
 from greenbri.core.catalog import Bilingual
-from greenbri.core.errors import StandardError
+from greenbri.core.json_reader import JsonObjectReader
 from greenbri.core.screening.citation import Citation, Source
 from greenbri.core.screening.rules import CitedValue, placeholders
 from greenbri.core.screening.vocabulary import Certainty, allowed, parse_code
@@ -23,41 +23,17 @@ __all__ = ["Node"]
 E = TypeVar("E", bound=Enum)
 
 
-class Node:
+class Node(JsonObjectReader):
     """One JSON object of a rule file, with its path for error messages."""
 
-    def __init__(self, data: Any, path: str, file: str) -> None:
-        self.path = path
-        self.file = file
-        if not isinstance(data, Mapping):
-            self.fail(f"must be a JSON object, not {type(data).__name__}.")
-        self.data: Mapping[str, Any] = data
-
-    def field(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def fail(self, message: str, key: str | None = None, hint: str | None = None) -> NoReturn:
-        raise StandardError(
-            message, source=self.file, field=self.field(key) if key else (self.path or None), hint=hint
-        )
-
     def keys(self, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
-        allowed_keys = required + optional
-        for key in self.data:
-            if key not in allowed_keys:
-                self.fail(f"unknown key {key!r}.", key, hint=f"allowed keys here: {', '.join(allowed_keys)}.")
-        for key in required:
-            if key not in self.data:
-                self.fail(f"the required key {key!r} is missing.", key)
-
-    def child(self, key: str) -> Node:
-        return Node(self.data[key], self.field(key), self.file)
+        self.check_keys(required, optional)
 
     def children(self, key: str) -> list[Node]:
         raw = self.data.get(key, [])
         if not isinstance(raw, list):
             self.fail(f"must be a list, not {type(raw).__name__}.", key)
-        return [Node(item, f"{self.field(key)}[{index}]", self.file) for index, item in enumerate(raw)]
+        return [self.item(key, index, item) for index, item in enumerate(raw)]
 
     def text(self, key: str, *, required: bool = True) -> str:
         value = self.data.get(key, "")

@@ -28,6 +28,7 @@ from typing import Any, NoReturn, TypeVar
 
 from greenbri.core.catalog import Bilingual
 from greenbri.core.errors import StandardError
+from greenbri.core.json_reader import JsonObjectReader
 from greenbri.core.standards import vocabulary
 from greenbri.core.standards.model import Limit, Phase, Standard, Statistic
 
@@ -79,34 +80,8 @@ _LIMIT_OPTIONAL = (
 T = TypeVar("T")
 
 
-class _Reader:
-    """Reads one JSON object, knowing its field path for error messages."""
-
-    def __init__(self, data: Any, path: str, source: str | None) -> None:
-        self.path = path
-        self.source = source
-        if not isinstance(data, Mapping):
-            self.fail(f"must be a JSON object, not {type(data).__name__}.")
-        self.data: Mapping[str, Any] = data
-
-    def field(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def fail(self, message: str, key: str | None = None, hint: str | None = None) -> NoReturn:
-        field = self.field(key) if key else (self.path or None)
-        raise StandardError(message, source=self.source, field=field, hint=hint)
-
-    def check_keys(self, required: tuple[str, ...], optional: tuple[str, ...]) -> None:
-        allowed = required + optional
-        for key in self.data:
-            if key not in allowed:
-                self.fail(f"unknown key {key!r}.", key, hint=f"allowed keys here: {', '.join(allowed)}.")
-        for key in required:
-            if key not in self.data:
-                self.fail(f"the required key {key!r} is missing.", key)
-
-    def child(self, key: str) -> _Reader:
-        return _Reader(self.data[key], self.field(key), self.source)
+class _Reader(JsonObjectReader):
+    """Reads one JSON object of a standard file, knowing its field path for error messages."""
 
     def typed(self, key: str, kind: type[T], what: str) -> T:
         value = self.data[key]
@@ -249,10 +224,7 @@ def _limit(reader: _Reader) -> Limit:
 
 def _items(reader: _Reader, key: str, build: Callable[[_Reader], T]) -> tuple[T, ...]:
     values = reader.typed(key, list, "a list")
-    return tuple(
-        build(_Reader(value, f"{reader.field(key)}[{index}]", reader.source))
-        for index, value in enumerate(values)
-    )
+    return tuple(build(reader.item(key, index, value)) for index, value in enumerate(values))
 
 
 def _check_order(start: date | None, end: date | None, fail: Callable[[str], NoReturn]) -> None:
