@@ -30,7 +30,7 @@ from greenbri.core.errors import (
     UnknownFormatError,
 )
 
-__all__ = ["FORMATS", "InputFile", "input_digest", "load_bytes", "resolve_inputs"]
+__all__ = ["FORMATS", "InputFile", "choose_named", "input_digest", "load_bytes", "resolve_inputs"]
 
 #: The formats :func:`~greenbri.adapters.readers.read_input` understands.
 FORMATS = ("geojson", "gpkg", "shapefile", "filegdb", "flatgeobuf", "geoparquet", "parquet", "csv", "xlsx")
@@ -377,3 +377,22 @@ def load_bytes(path: Path, max_bytes: int) -> bytes:
     if out.tell() == 0:
         raise EmptyInputError("The file is empty once un-gzipped.", source=path.name, hint="check the file.")
     return out.getvalue()
+
+
+def choose_named(names: Sequence[str], wanted: str | None, source: str, container: str, item: str) -> str:
+    """The ``item`` (layer, sheet) of a ``container`` to read: the one ``--layer`` names, or the only one."""
+    if wanted:
+        if wanted not in names:
+            raise InputError(
+                f"The {container} has no {item} {wanted!r}; it has: {', '.join(names)}.",
+                source=source,
+                hint=f"pass one of those {item} names with --layer.",
+            )
+        return wanted
+    if len(names) > 1:
+        raise InputError(
+            f"The {container} holds {len(names)} {item}s: {', '.join(names)}; which one to read is not said.",
+            source=source,
+            hint=f"pass the {item}'s name with --layer.",
+        )
+    return names[0]

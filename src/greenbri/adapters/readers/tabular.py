@@ -16,7 +16,7 @@ import pandas as pd
 
 from greenbri.adapters.readers.base import ReadOptions
 from greenbri.adapters.readers.columns import geometry_from_columns
-from greenbri.adapters.readers.detect import InputFile, load_bytes
+from greenbri.adapters.readers.detect import InputFile, choose_named, load_bytes
 from greenbri.adapters.readers.encoding import decode_text
 from greenbri.adapters.readers.inference import infer_types
 from greenbri.adapters.readers.parts import RawPart, caught_warnings
@@ -93,21 +93,7 @@ def read_csv(entry: InputFile, options: ReadOptions) -> RawPart:
 
 def _sheet(workbook: pd.ExcelFile, entry: InputFile, options: ReadOptions) -> str:
     sheets = [str(name) for name in workbook.sheet_names]
-    if options.layer:
-        if options.layer not in sheets:
-            raise InputError(
-                f"The workbook has no sheet {options.layer!r}; it has: {', '.join(sheets)}.",
-                source=entry.name,
-                hint="pass one of those sheet names with --layer.",
-            )
-        return options.layer
-    if len(sheets) > 1:
-        raise InputError(
-            f"The workbook holds {len(sheets)} sheets: {', '.join(sheets)}; which one to read is not said.",
-            source=entry.name,
-            hint="pass the sheet's name with --layer.",
-        )
-    return sheets[0]
+    return choose_named(sheets, options.layer, entry.name, "workbook", "sheet")
 
 
 def read_xlsx(entry: InputFile, options: ReadOptions) -> RawPart:

@@ -21,13 +21,12 @@ import pyogrio.raw
 from pyproj import CRS
 
 from greenbri.adapters.readers.base import ReadOptions
-from greenbri.adapters.readers.detect import InputFile, load_bytes
+from greenbri.adapters.readers.detect import InputFile, choose_named, load_bytes
 from greenbri.adapters.readers.parts import RawPart, caught_warnings
 from greenbri.adapters.readers.shapefile import Shapefile, explain_missing_prj, shapefile_encoding
 from greenbri.core.errors import (
     EmptyInputError,
     EncodingError,
-    InputError,
     MalformedInputError,
 )
 from greenbri.core.geometry import parse_wkb
@@ -70,21 +69,7 @@ def _choose_layer(source: Any, entry: InputFile, options: ReadOptions) -> str | 
         raise _malformed(entry.name, error) from None
     if not layers:
         raise EmptyInputError(f"The {what} holds no layers.", source=entry.name, hint="check the export.")
-    if options.layer:
-        if options.layer not in layers:
-            raise InputError(
-                f"The {what} has no layer {options.layer!r}; it has: {', '.join(layers)}.",
-                source=entry.name,
-                hint="pass one of those names with --layer.",
-            )
-        return options.layer
-    if len(layers) > 1:
-        raise InputError(
-            f"The {what} holds {len(layers)} layers: {', '.join(layers)}; which one to read is not said.",
-            source=entry.name,
-            hint="pass the layer's name with --layer.",
-        )
-    return layers[0]
+    return choose_named(layers, options.layer, entry.name, what, "layer")
 
 
 def _in_zip(entry: InputFile) -> str:

@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from greenbri.core.aqi.engine import Engine, Rule
-from greenbri.core.aqi.tables import BreakpointRow, BreakpointTable, Category, Citation, TopRule
+from greenbri.core.aqi.tables import BreakpointRow, BreakpointTable, Category, Citation, TopRule, category
 
 __all__ = ["HJ633_2012", "HJ633_2012_TABLES", "HJ633_2026", "HJ633_CATEGORIES"]
 
@@ -99,8 +99,7 @@ _CATEGORY_SOURCE = Citation(
 def _category(
     index: int, low: int, high: int | None, en: str, zh: str, colour: tuple[str, str, tuple[int, int, int]]
 ) -> Category:
-    colour_en, colour_zh, rgb = colour
-    return Category(index, low, high, en, zh, colour_en, colour_zh, rgb, _CATEGORY_SOURCE)
+    return category(index, low, high, (en, zh), colour, _CATEGORY_SOURCE)
 
 
 HJ633_CATEGORIES: tuple[Category, ...] = (

@@ -24,6 +24,7 @@ __all__ = [
     "Citation",
     "TopRule",
     "Verification",
+    "category",
 ]
 
 #: How far a value was checked. ``primary``: the standard's own text was read;
@@ -182,3 +183,16 @@ class Category:
         """The colour as ``#RRGGBB``."""
         red, green, blue = self.rgb
         return f"#{red:02X}{green:02X}{blue:02X}"
+
+
+def category(
+    index: int,
+    low: int,
+    high: int | None,
+    names: tuple[str, str],
+    colour: tuple[str, str, tuple[int, int, int]],
+    citation: Citation,
+) -> Category:
+    """A :class:`Category` from its AQI range, (en, zh) names and (en, zh, RGB) colour."""
+    colour_en, colour_zh, rgb = colour
+    return Category(index, low, high, names[0], names[1], colour_en, colour_zh, rgb, citation)

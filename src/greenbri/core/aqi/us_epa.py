@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from greenbri.core.aqi.engine import Engine, Rule
-from greenbri.core.aqi.tables import BreakpointRow, BreakpointTable, Category, Citation, TopRule
+from greenbri.core.aqi.tables import BreakpointRow, BreakpointTable, Category, Citation, TopRule, category
 
 __all__ = ["US_CATEGORIES", "US_EPA_2015", "US_EPA_2015_TABLES", "US_EPA_2024", "US_EPA_2024_TABLES"]
 
@@ -179,8 +179,7 @@ _CATEGORY_SOURCE = Citation(
 def _category(
     index: int, low: int, high: int | None, en: str, zh: str, colour: tuple[str, str, tuple[int, int, int]]
 ) -> Category:
-    colour_en, colour_zh, rgb = colour
-    return Category(index, low, high, en, zh, colour_en, colour_zh, rgb, _CATEGORY_SOURCE)
+    return category(index, low, high, (en, zh), colour, _CATEGORY_SOURCE)
 
 
 US_CATEGORIES: tuple[Category, ...] = (
