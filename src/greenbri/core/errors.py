@@ -25,9 +25,13 @@ the CLI and the API can show it as it is.
     │   ├── StoreLockedError          another writer holds the store
     │   ├── DatasetNotFoundError      no dataset with that id
     │   └── VersionNotFoundError      no such version of a dataset
-    └── SourceError               an upstream source or mirror failed
-        ├── DownloadError             HTTP failure after retries
-        └── MirrorMissingError        the mirror does not hold the file
+    ├── SourceError               an upstream source or mirror failed
+    │   ├── DownloadError             HTTP failure after retries
+    │   └── MirrorMissingError        the mirror does not hold the file
+    └── MonitoringError           monitoring data, rules or delivery cannot do what was asked
+        ├── ReadingConflictError      a reading contradicts one already stored or in the same file
+        ├── AlertRuleError            an alert rule file is invalid
+        └── DeliveryError             an alert could not be delivered after its retries
 
 The CLI maps these classes to exit codes in one table
 (:data:`greenbri.services.cli.errors.EXIT_CODES`).
@@ -52,6 +56,10 @@ __all__ = [
     "MalformedInputError",
     "MirrorMissingError",
     "MissingColumnError",
+    "MonitoringError",
+    "ReadingConflictError",
+    "AlertRuleError",
+    "DeliveryError",
     "SourceError",
     "StandardError",
     "StoreError",
@@ -224,3 +232,19 @@ class DownloadError(SourceError):
 
 class MirrorMissingError(SourceError):
     """The configured mirror does not hold the requested file."""
+
+
+class MonitoringError(GreenbriError):
+    """Monitoring data, alert rules or alert delivery cannot do what was asked."""
+
+
+class ReadingConflictError(MonitoringError):
+    """A reading has the key of another (stored or in the same input) with a different value."""
+
+
+class AlertRuleError(MonitoringError):
+    """An alert rule file or rule is invalid."""
+
+
+class DeliveryError(MonitoringError):
+    """An alert could not be delivered (webhook) after its retries."""

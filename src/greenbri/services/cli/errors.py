@@ -40,6 +40,9 @@ EXIT_CODES: tuple[tuple[type[errors.GreenbriError], int], ...] = (
     (errors.StoreLockedError, 5),
     (errors.StoreError, 6),
     (errors.SourceError, 7),
+    (errors.ReadingConflictError, 2),
+    (errors.AlertRuleError, 2),
+    (errors.MonitoringError, 8),
     (errors.GreenbriError, 1),
 )
 
