@@ -1,0 +1,9 @@
+"""``greenbri monitor``: the alert commands (see :mod:`greenbri.services.cli.monitor_commands`)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the ``monitor`` group."""

@@ -1,0 +1,20 @@
+"""``greenbri monitor``: stations, readings, derived series, AQI, exceedances and alerts. 环境监测与预警。
+
+The commands live in three modules, each adding its own to :data:`app`:
+ingest, stations and watch (:mod:`monitor_ingest_commands`); series, aqi, exceedances and
+stats (:mod:`monitor_series_commands`); alerts (:mod:`monitor_alert_commands`).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from greenbri.services.cli import monitor_alert_commands, monitor_ingest_commands, monitor_series_commands
+
+app = typer.Typer(
+    help="Monitoring and early warning: ingest readings, derived series, AQI, exceedances, alerts. 环境监测与预警。",
+    no_args_is_help=True,
+)
+monitor_ingest_commands.register(app)
+monitor_series_commands.register(app)
+monitor_alert_commands.register(app)
