@@ -1,7 +1,7 @@
 """Throughput of the geodesic receptor search: 100,000 points and 5,000 lines vs 200,000 polygons.
 
 Run: ``.venv/bin/python benchmarks/screening.py [--points N] [--lines N] [--polygons N]
-[--distance-m D] [--workers W] [--repeats R] [--baseline-fraction F] [--no-baseline] [--no-classify]``
+[--distance-m D] [--workers W] [--repeats R] [--baseline-fraction F] [--no-baseline] [--no-full-audit] [--verify-sample N]``
 
 Data (fixed seed, see :func:`make_receptors`, :func:`make_points`, :func:`make_lines`):
 
@@ -10,13 +10,17 @@ Data (fixed seed, see :func:`make_receptors`, :func:`make_points`, :func:`make_l
   East Asia;
 * points uniformly in the same boxes; lines are random walks of 1-3 km steps, 5-200 km long.
 
-Timed, end to end for the spatial part of screening: :func:`search` for all projects,
-:meth:`HitTable.to_hits`, and a call per project to a classification hook. The hook is
-injectable (:func:`screen` takes any ``hook(project_index, hits)``): the best-of-N run uses
-:func:`default_classify_hook` (a stand-in that reads every hit), then one more run uses
-:func:`classify_hook`, which calls ``greenbri.core.screening.classify.classify`` per project
-when that module exists (``--no-classify`` skips it). Building the :class:`ReceptorLayer`
-happens once per dataset version and is reported separately.
+Timed, end to end (best of ``--repeats``): :func:`search` for all projects and
+:func:`greenbri.core.screening.batch.classify_batch`, which decides every project (three
+dimensions, overall class, exclusion, EP4 applicability and category, next steps): points are
+planned solar plants, lines planned railways, in Kazakhstan; receptors are protected areas with
+an IUCN category cycling through Ia..VI and "Not Reported", so the strict-category rule matches
+some; coverage says the protected-area role is covered and nothing else (other required roles
+are absent, so many projects are honestly NO DATA). The :class:`Project` objects are built
+outside the timed path. Then, untimed, a random sample of projects is classified one by one with
+``classify`` and compared with the batch decisions, and one more run times the full audit trail
+for every project (:meth:`HitTable.to_hits` and ``classify`` per project), for comparison.
+Building the :class:`ReceptorLayer` happens once per dataset version and is reported separately.
 
 The baseline is a straightforward GeoPandas implementation run in the same process on the same
 data: projects grouped by UTM zone, each group and the receptors in reach of it (a ``.cx``
@@ -34,17 +38,23 @@ import argparse
 import platform
 import resource
 import time
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 import shapely
 from numpy.typing import NDArray
 
 from greenbri.core.catalog import ReceptorRole
+from greenbri.core.screening.batch import BatchClassification, Decision, classify_batch
+from greenbri.core.screening.classify import classify
 from greenbri.core.screening.geodesic import HitTable, ReceptorLayer, search
 from greenbri.core.screening.geodesic_reference import reference_distance_m
-from greenbri.core.screening.hits import ReceptorHit
+from greenbri.core.screening.hits import Coverage
+from greenbri.core.screening.project import Project
+from greenbri.core.screening.rules import ScreeningRules
+from greenbri.core.screening.rules_files import load_rules
+from greenbri.core.screening.vocabulary import Sector, Status
 
 SEED = 20240506
 #: (west, south, east, north, weight): land boxes along the Belt and Road.
@@ -57,34 +67,13 @@ LAND_BOXES = (
 )
 METRES_PER_DEGREE = 111_320.0
 
-ClassifyHook = Callable[[int, Sequence[ReceptorHit]], Any]
+IUCN_CATEGORIES = ("Ia", "Ib", "II", "III", "IV", "V", "VI", "Not Reported")
 
 
-def default_classify_hook(project_index: int, hits: Sequence[ReceptorHit]) -> Any:
-    """Stand-in for the classification: returns the nearest distance (reads every hit)."""
-    return min((hit.distance_m for hit in hits), default=None)
-
-
-def classify_hook(projects: NDArray[np.object_], layer: ReceptorLayer) -> tuple[str, ClassifyHook]:
-    """A hook calling ``greenbri.core.screening.classify.classify`` per project, if that module exists.
-
-    Points are screened as planned solar plants, lines as planned railways (in Kazakhstan: the
-    country only feeds the GHG and Equator Principles parts); coverage says the layer's role
-    is covered. The :class:`Project` objects are built here, outside the timed path. Falls
-    back to :func:`default_classify_hook` when the classification is not importable.
-    """
-    try:
-        from greenbri.core.screening.classify import classify
-        from greenbri.core.screening.hits import Coverage
-        from greenbri.core.screening.project import Project
-        from greenbri.core.screening.rules_files import load_rules
-        from greenbri.core.screening.vocabulary import Sector, Status
-    except ImportError as error:
-        return f"stand-in ({error})", default_classify_hook
-    rules = load_rules()
-    coverage = (Coverage(layer.role, (layer.reference,), True),)
+def make_projects(projects: NDArray[np.object_]) -> list[Project]:
+    """Points as planned solar plants, lines as planned railways, in Kazakhstan."""
     is_point = shapely.get_type_id(projects) == 0
-    screened = [
+    return [
         Project(
             id=f"P{index}",
             name=f"synthetic project {index}",
@@ -95,11 +84,6 @@ def classify_hook(projects: NDArray[np.object_], layer: ReceptorLayer) -> tuple[
         )
         for index, (geometry, point) in enumerate(zip(projects, is_point.tolist(), strict=True))
     ]
-
-    def hook(project_index: int, hits: Sequence[ReceptorHit]) -> Any:
-        return classify(screened[project_index], hits, coverage, rules)
-
-    return "greenbri.core.screening.classify.classify", hook
 
 
 def _uniform_land(rng: np.random.Generator, n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -193,24 +177,56 @@ def reset_peak_rss() -> bool:
 def screen(
     layer: ReceptorLayer,
     projects: NDArray[np.object_],
+    screened: Sequence[Project],
+    coverage: tuple[Coverage, ...],
+    rules: ScreeningRules,
     distance_m: float,
     workers: int,
-    classify_hook: ClassifyHook,
-) -> tuple[HitTable, dict[str, float]]:
-    """The timed end-to-end path; returns the table and the time of each stage (s)."""
+) -> tuple[HitTable, BatchClassification, dict[str, float]]:
+    """The timed end-to-end path; returns the hits, the decisions and the time of each stage (s)."""
     times: dict[str, float] = {}
     start = time.perf_counter()
     table = search(layer, projects, distance_m, workers=workers)
     times["search"] = time.perf_counter() - start
     mark = time.perf_counter()
-    hits = table.to_hits(layer)
-    times["to_hits"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    for index, project_hits in enumerate(hits):
-        classify_hook(index, project_hits)
-    times["classify_hook"] = time.perf_counter() - mark
+    decided = classify_batch(screened, [(layer, table)], coverage, rules)
+    times["classify_batch"] = time.perf_counter() - mark
     times["total"] = time.perf_counter() - start
-    return table, times
+    return table, decided, times
+
+
+def full_audit_trail(
+    table: HitTable,
+    layer: ReceptorLayer,
+    screened: Sequence[Project],
+    coverage: tuple[Coverage, ...],
+    rules: ScreeningRules,
+) -> dict[str, float]:
+    """Time of building every hit object and the full result (reasons) of every project."""
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    hits = table.to_hits(layer)
+    times["to_hits"] = time.perf_counter() - start
+    mark = time.perf_counter()
+    for project, project_hits in zip(screened, hits, strict=True):
+        classify(project, project_hits, coverage, rules)
+    times["classify_each"] = time.perf_counter() - mark
+    times["total"] = time.perf_counter() - start
+    return times
+
+
+def verify_sample(decided: BatchClassification, size: int) -> None:
+    """Classify ``size`` random projects one by one and compare with the batch decisions."""
+    rng = np.random.default_rng(SEED + 5)
+    sample = rng.choice(len(decided.projects), size=min(size, len(decided.projects)), replace=False)
+    differing = sum(
+        Decision.of(decided.result(int(index))) != decided.decisions[int(index)] for index in sample
+    )
+    classes = Counter(decision.overall.value for decision in decided.decisions)
+    print(
+        f"decisions: {dict(sorted(classes.items()))}; {decided.distinct_situations} distinct situations "
+        f"classified; {len(sample):,} random projects re-classified one by one: {differing} differ"
+    )
 
 
 def geopandas_baseline(
@@ -294,7 +310,15 @@ def main() -> None:
     parser.add_argument("--baseline-fraction", type=float, default=0.05)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument(
-        "--no-classify", action="store_true", help="skip the run with the real classification"
+        "--no-full-audit",
+        action="store_true",
+        help="skip the run that builds the full result (reasons) of every project",
+    )
+    parser.add_argument(
+        "--verify-sample",
+        type=int,
+        default=2_000,
+        help="projects re-classified one by one to check the batch",
     )
     parser.add_argument(
         "--accuracy-sample",
@@ -316,35 +340,48 @@ def main() -> None:
         receptors,
         ids=np.arange(len(receptors)),
         names=np.full(len(receptors), ""),
-        attributes={"size_class": np.arange(len(receptors)) % 4},
+        attributes={
+            "iucn_category": np.array(IUCN_CATEGORIES)[np.arange(len(receptors)) % len(IUCN_CATEGORIES)]
+        },
         dataset_id="synthetic-polygons",
         version=1,
         role=ReceptorRole.PROTECTED_AREA,
     )
     print(f"layer built once in {time.perf_counter() - start:.2f} s; peak RSS {peak_rss_mib():,.0f} MiB")
+    rules = load_rules()
+    coverage = (Coverage(layer.role, (layer.reference,), True),)
+    screened = make_projects(projects)
     best: dict[str, float] | None = None
     resident_before = current_rss_mib()
     measured_peak = reset_peak_rss()
     for _ in range(args.repeats):
-        table, times = screen(layer, projects, args.distance_m, args.workers, default_classify_hook)
+        table, decided, times = screen(
+            layer, projects, screened, coverage, rules, args.distance_m, args.workers
+        )
         if best is None or times["total"] < best["total"]:
             best = times
     assert best is not None
     search_peak = peak_rss_mib()
     how = f"{args.workers} workers, best of {args.repeats}"
-    report("spatial part, stand-in hook", best, len(projects), len(table), how)
+    report("end to end, search + classify_batch", best, len(projects), len(table), how)
     if measured_peak:
         print(
-            f"memory: resident {resident_before:,.0f} MiB before screening (data + layer); peak while "
-            f"screening {search_peak:,.0f} MiB, i.e. {search_peak - resident_before:,.0f} MiB for the search, "
-            f"hits and the hook"
+            f"memory: resident {resident_before:,.0f} MiB before screening (data + layer + projects); peak "
+            f"while screening {search_peak:,.0f} MiB, i.e. {search_peak - resident_before:,.0f} MiB for the "
+            f"search and the classification"
         )
     else:
         print(f"memory: process peak RSS {search_peak:,.0f} MiB (peak reset unsupported here)")
-    if not args.no_classify:
-        hook_name, hook = classify_hook(projects, layer)
-        _, with_classify = screen(layer, projects, args.distance_m, args.workers, hook)
-        report(f"end to end with {hook_name}", with_classify, len(projects), len(table), "one run")
+    if args.verify_sample:
+        verify_sample(decided, args.verify_sample)
+    if not args.no_full_audit:
+        audit = full_audit_trail(table, layer, screened, coverage, rules)
+        audit_total = best["search"] + audit["total"]
+        print(
+            f"full audit trail for every project (search {best['search']:.2f} s + hit objects "
+            f"{audit['to_hits']:.2f} s + classify each {audit['classify_each']:.2f} s): {audit_total:.2f} s = "
+            f"{len(projects) / audit_total:,.0f} projects/s"
+        )
     if args.accuracy_sample:
         accuracy_sample(table, receptors, projects, args.accuracy_sample, args.points)
     if args.no_baseline:
@@ -360,7 +397,8 @@ def main() -> None:
     print(
         f"GeoPandas per-UTM-zone baseline on {len(subset):,} projects ({args.baseline_fraction:.0%}): "
         f"{baseline_s:.2f} s = {baseline_rate:,.0f} projects/s; {baseline_pairs:,} pairs (greenbri: "
-        f"{ours_subset:,} for the same projects); greenbri is {rate / baseline_rate:.1f}x faster per project"
+        f"{ours_subset:,} for the same projects); greenbri end to end (with classification; the baseline only searches) is "
+        f"{rate / baseline_rate:.1f}x faster per project"
     )
 
 
