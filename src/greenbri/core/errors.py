@@ -40,11 +40,13 @@ The CLI maps these classes to exit codes in one table
 from __future__ import annotations
 
 __all__ = [
+    "AlertRuleError",
     "CatalogError",
     "ConfigurationError",
     "CoordinateRangeError",
     "CoordinateReferenceError",
     "DatasetNotFoundError",
+    "DeliveryError",
     "DownloadError",
     "DuplicateIdError",
     "EmptyInputError",
@@ -58,8 +60,6 @@ __all__ = [
     "MissingColumnError",
     "MonitoringError",
     "ReadingConflictError",
-    "AlertRuleError",
-    "DeliveryError",
     "SourceError",
     "StandardError",
     "StoreError",
