@@ -10,7 +10,13 @@ from typing import Annotated
 import typer
 
 from greenbri.config import ENVIRONMENT_VARIABLES
-from greenbri.services.cli import config_commands, datasets, monitor_commands, standards_commands
+from greenbri.services.cli import (
+    config_commands,
+    datasets,
+    indicator_commands,
+    monitor_commands,
+    standards_commands,
+)
 from greenbri.services.cli.aqi_commands import aqi_command
 from greenbri.services.cli.context import open_store, settings_from
 from greenbri.services.cli.errors import handle_errors
@@ -30,6 +36,7 @@ app.add_typer(datasets.app, name="datasets")
 app.add_typer(config_commands.app, name="config")
 app.add_typer(standards_commands.app, name="standards")
 app.add_typer(monitor_commands.app, name="monitor")
+indicator_commands.register(app)
 app.command("aqi")(aqi_command)
 app.command("screen")(screen_command)
 
