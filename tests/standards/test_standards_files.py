@@ -16,6 +16,7 @@ from greenbri.core.errors import StandardError
 from greenbri.core.standards import StandardLibrary, standard_from_dict, standard_to_dict
 
 BUNDLED = {
+    "cn-gb13223-2011": 14,
     "cn-gb3095-2012": 46,
     "cn-gb3095-2026": 18,
     "cn-gb3838-2002": 125,

@@ -173,6 +173,7 @@ LEVELS: Mapping[str, str] = MappingProxyType(
         "long_term_objective": "EU long-term objective",
         "non_degraded_airshed": "IFC emission guideline for a non-degraded airshed (NDA)",
         "degraded_airshed": "IFC emission guideline for a degraded airshed (DA)",
+        "new_unit": "emission limit for new units (Chinese emission standards, e.g. GB 13223-2011 Table 1)",
     }
 )
 
