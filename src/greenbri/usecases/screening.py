@@ -28,12 +28,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from greenbri.adapters.engines import Engine, LocalEngine, partition_bounds
 from greenbri.adapters.stores.embedded import EmbeddedStore
 from greenbri.core.catalog import DatasetKind, DatasetRecord, ReceptorRole
 from greenbri.core.errors import GreenbriError
 from greenbri.core.screening.classify import classify
-from greenbri.core.screening.geodesic import ReceptorLayer, search
+from greenbri.core.screening.geodesic import ReceptorLayer
 from greenbri.core.screening.hits import Coverage, ReceptorHit
+from greenbri.core.screening.partition import SharedLayers, join_partitions, search_partition
 from greenbri.core.screening.project import Project
 from greenbri.core.screening.result import ScreeningResult
 from greenbri.core.screening.rules import ScreeningRules
@@ -314,8 +316,15 @@ def screen_portfolio(
     layers: Sequence[LoadedLayer] | None = None,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    engine: Engine | None = None,
+    partition_size: int = 5_000,
 ) -> PortfolioScreening:
-    """Screen every project of ``projects``; failures are collected, never raised."""
+    """Screen every project of ``projects``; failures are collected, never raised.
+
+    The spatial search runs per partition of ``partition_size`` projects on ``engine``
+    (:class:`~greenbri.adapters.engines.LocalEngine` by default; a
+    :class:`~greenbri.adapters.engines.DaskEngine` gives the same results on a cluster).
+    """
     layers = list(layers) if layers is not None else load_receptor_layers(store)
     distance = max_band_m(rules)
     rows = projects.rows or tuple(range(1, len(projects.projects) + 1))
@@ -329,10 +338,13 @@ def screen_portfolio(
     ]
     geometries = np.asarray([projects.projects[index].geometry for index in located], dtype=object)
     hits_by_project: list[list[ReceptorHit]] = [[] for _ in projects.projects]
-    for item in layers if located else []:
-        table = search(item.layer, geometries, distance)
-        for position, found in enumerate(table.to_hits(item.layer)):
-            hits_by_project[located[position]].extend(found)
+    if located and layers:
+        chunks = [geometries[start:stop] for start, stop in partition_bounds(len(geometries), partition_size)]
+        shared = SharedLayers(tuple(item.layer for item in layers), distance)
+        results = (engine or LocalEngine()).map_partitions(search_partition, shared, chunks)
+        for item, table in zip(layers, join_partitions(results, len(layers)), strict=True):
+            for position, found in enumerate(table.to_hits(item.layer)):
+                hits_by_project[located[position]].extend(found)
     outcome = PortfolioScreening(
         failures=list(projects.failures),
         datasets=tuple(sorted(item.layer.reference for item in layers)),

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from greenbri.adapters.engines import engine_from_options
 from greenbri.adapters.standards_files import load_library
 from greenbri.adapters.stores.embedded import EmbeddedStore
 from greenbri.core.errors import InputError
@@ -71,6 +72,14 @@ def screen_command(
     ] = None,
     date: Annotated[str | None, typer.Option(help="Screening date (standards in force), YYYY-MM-DD.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result JSON on stdout.")] = False,
+    engine_name: Annotated[
+        str, typer.Option("--engine", help="Where the spatial search runs: local or dask.")
+    ] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler tcp://host:port (default: a local cluster).")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Workers of the local Dask cluster.")] = 2,
+    partition_size: Annotated[int, typer.Option(help="Projects per partition of the search.")] = 5_000,
 ) -> None:
     """Screen projects against every receptor layer: traffic light per dimension, EP category, GHG, report."""
     formats = output_format or ["json"]
@@ -90,9 +99,20 @@ def screen_command(
         list(load_library([settings.standards_dir] if settings.standards_dir else [])), on=today
     )
     layers = load_receptor_layers(store)
-    with task_progress(len(projects.projects), quiet=json_output) as advance:
+    with (
+        engine_from_options(engine_name, scheduler=scheduler, workers=workers) as engine,
+        task_progress(len(projects.projects), quiet=json_output) as advance,
+    ):
         portfolio = screen_portfolio(
-            store, projects, rules, stack_check=stack_check, layers=layers, today=today, progress=advance
+            store,
+            projects,
+            rules,
+            stack_check=stack_check,
+            layers=layers,
+            today=today,
+            progress=advance,
+            engine=engine,
+            partition_size=partition_size,
         )
     written = []
     if report is not None:
