@@ -1,0 +1,160 @@
+"""What a reader hands to the store: readings and stations as Arrow tables, plus per-row messages.
+
+Readers (:mod:`.tabular`, :mod:`.cnemc`, :mod:`.openaq`) produce a :class:`ParsedInput`; the
+:class:`~greenbri.adapters.monitoring.store.ReadingsStore` stores it as one batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from greenbri.core.monitoring.readings import READING_COLUMNS, STATION_COLUMNS
+
+__all__ = [
+    "READING_SCHEMA",
+    "SOURCE_ROW",
+    "STATION_SCHEMA",
+    "ParsedInput",
+    "RowMessage",
+    "SideTable",
+    "arrow_schema",
+    "empty_readings",
+    "readings_block",
+    "rows_unique",
+    "stations_table",
+]
+
+#: Extra column readers add to the readings: the line of the input a reading came from
+#: (header = line 1), or 0 when the input has no lines (an API). Dropped before storing.
+SOURCE_ROW = "source_row"
+
+
+def _arrow_type(name: str) -> pa.DataType:
+    if name.startswith("timestamp"):
+        return pa.timestamp("us", tz="UTC")
+    return pa.type_for_alias(name)
+
+
+def arrow_schema(columns: Mapping[str, str]) -> pa.Schema:
+    """An Arrow schema from a contract column table (:data:`READING_COLUMNS`, :data:`STATION_COLUMNS`)."""
+    return pa.schema([pa.field(name, _arrow_type(kind)) for name, kind in columns.items()])
+
+
+READING_SCHEMA = arrow_schema(READING_COLUMNS)
+STATION_SCHEMA = arrow_schema(STATION_COLUMNS)
+_PARSED_SCHEMA = pa.schema([*READING_SCHEMA, pa.field(SOURCE_ROW, pa.int64())])
+
+
+@dataclass(frozen=True)
+class RowMessage:
+    """A problem found in one row (or column) of an input, and what was done about it.
+
+    ``outcome`` is ``"flagged"`` (stored with a QA flag), ``"rejected"`` (not stored) or
+    ``"warning"`` (stored; something to look at, such as a station that changed its name).
+    """
+
+    source: str
+    row: int | None
+    message: str
+    outcome: str
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.source]
+        if self.row:
+            where.append(f"line {self.row}")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message} ({self.outcome})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "outcome": self.outcome,
+        }
+
+
+@dataclass(frozen=True)
+class SideTable:
+    """Rows stored beside the readings (e.g. CNEMC publications), deduplicated on ``key``."""
+
+    table: pa.Table
+    key: tuple[str, ...]
+
+
+@dataclass
+class ParsedInput:
+    """A parsed input: readings (contract columns + :data:`SOURCE_ROW`), stations, messages."""
+
+    source: str
+    input_name: str
+    readings: pa.Table
+    stations: pa.Table
+    rows_read: int
+    messages: list[RowMessage] = field(default_factory=list)
+    rows_rejected: int = 0
+    side_tables: dict[str, SideTable] = field(default_factory=dict)
+    #: True when the reader has checked that no two readings share a key (the store then skips
+    #: its own check). Readers of wide tables know it from the rows: one (station, time) per row.
+    unique_keys: bool = False
+
+
+def rows_unique(station_ids: pa.Array, times: np.ndarray) -> bool:
+    """True when no two rows have the same station and time (one reading per parameter per row)."""
+    if len(times) < 2:
+        return True
+    codes = station_ids.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+    frame = pd.DataFrame({"station": codes, "time": times.view(np.int64)})
+    return not bool(frame.duplicated().any())
+
+
+def readings_block(
+    *,
+    station_id: pa.Array,
+    parameter: str,
+    time_utc: pa.Array,
+    source_timezone: str,
+    averaging: str,
+    values: np.ndarray,
+    unit: str,
+    flags: np.ndarray,
+    source_row: np.ndarray,
+) -> pa.Table:
+    """Readings of one parameter, in the parsed layout (``batch_id`` empty until stored)."""
+    count = len(values)
+    mask = np.isnan(values)
+    return pa.table(
+        [
+            station_id,
+            pa.repeat(pa.scalar(parameter), count),
+            time_utc,
+            pa.repeat(pa.scalar(source_timezone), count),
+            pa.repeat(pa.scalar(averaging), count),
+            pa.array(values, pa.float64(), mask=mask),
+            pa.repeat(pa.scalar(unit), count),
+            pa.array(flags, pa.int32()),
+            pa.nulls(count, pa.string()),
+            pa.array(source_row, pa.int64()),
+        ],
+        schema=_PARSED_SCHEMA,
+    )
+
+
+def empty_readings() -> pa.Table:
+    return _PARSED_SCHEMA.empty_table()
+
+
+def stations_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    """Stations from dicts (missing keys are null), sorted by ``station_id``."""
+    ordered = sorted(rows, key=lambda row: str(row["station_id"]))
+    columns = {name: [row.get(name) for row in ordered] for name in STATION_COLUMNS}
+    return pa.table(columns, schema=STATION_SCHEMA)

@@ -1,0 +1,147 @@
+"""Which incoming readings are new, already stored, duplicated or in conflict (DuckDB, vectorised).
+
+A reading's key is :data:`~greenbri.core.monitoring.readings.READING_KEY`. Two readings with the
+same key are the *same* when their values are equal (two missing values are equal) and their units
+are equal; otherwise they *conflict*:
+
+* in the same input: the first of equal duplicates is kept, the others skipped; conflicting
+  duplicates are all rejected (nobody can tell which one is right);
+* against the store: an equal reading is skipped (re-ingest, overlapping files); a conflicting one is
+  rejected, and the stored reading is left as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from greenbri.adapters.monitoring.batch import SOURCE_ROW, RowMessage
+
+__all__ = ["Reconciliation", "parquet_source", "reconcile"]
+
+_KEY = "station_id, parameter, averaging, time_utc"
+_SAME = "(a.value IS NOT DISTINCT FROM b.value AND a.unit = b.unit)"
+
+
+@dataclass
+class Reconciliation:
+    """Row positions of the incoming table by outcome, and a message per rejected row."""
+
+    new: np.ndarray
+    skipped_duplicate: int = 0
+    skipped_existing: int = 0
+    conflicts: list[RowMessage] = field(default_factory=list)
+
+
+def parquet_source(files: Sequence[Path]) -> str:
+    """``read_parquet([...])`` over ``files`` as SQL text (literal paths: binding a Python list as a
+    parameter costs seconds on the first call in a process)."""
+    paths = ", ".join("'" + path.as_posix().replace("'", "''") + "'" for path in files)
+    return f"read_parquet([{paths}], hive_partitioning = false, union_by_name = true)"
+
+
+def _describe(row: dict[str, object]) -> str:
+    return f"{row['station_id']} {row['parameter']} {row['averaging']} at {row['time_utc']:%Y-%m-%dT%H:%M}Z"
+
+
+def _value(value: object, unit: object) -> str:
+    return "missing" if value is None else f"{value:g} {unit}"
+
+
+def reconcile(
+    connection: duckdb.DuckDBPyConnection,
+    incoming: pa.Table,
+    existing_files: Sequence[Path],
+    source: str,
+    *,
+    known_unique: bool = False,
+) -> Reconciliation:
+    """Classify every row of ``incoming`` (see the module docstring); ``known_unique`` skips the
+    search for duplicates inside ``incoming`` (the reader has checked)."""
+    count = incoming.num_rows
+    table = incoming.append_column("_index", pa.array(np.arange(count, dtype=np.int64)))
+    connection.register("incoming", table)
+    keep = np.ones(count, dtype=bool)
+    result = Reconciliation(new=np.empty(0, np.int64))
+    having = "HAVING count(*) > 1" if not known_unique else "HAVING false"
+    connection.execute(
+        f"CREATE OR REPLACE TEMP TABLE repeated AS SELECT {_KEY} FROM incoming GROUP BY ALL {having}"
+    )
+    duplicates = connection.execute(
+        f"""
+        WITH candidates AS (SELECT * FROM incoming SEMI JOIN repeated USING ({_KEY}))
+        SELECT a._index, a.{SOURCE_ROW} AS line, a.station_id, a.parameter, a.averaging, a.time_utc,
+               a.value, a.unit, b.{SOURCE_ROW} AS other_line, b._index AS other_index, {_SAME} AS same
+        FROM candidates a JOIN candidates b USING ({_KEY})
+        WHERE a._index > b._index
+        ORDER BY a._index, b._index
+        """
+    ).to_arrow_table()
+    same = duplicates.column("same").to_numpy(zero_copy_only=False)
+    keep[duplicates.column("_index").to_numpy()[same]] = False
+    conflicted: set[int] = set()
+    for row in duplicates.filter(pa.array(~same)).to_pylist():
+        pairs = (
+            (row["_index"], row["line"], row["other_line"]),
+            (row["other_index"], row["other_line"], row["line"]),
+        )
+        for index, line, other in pairs:
+            keep[index] = False
+            if index not in conflicted:
+                conflicted.add(index)
+                message = f"{_describe(row)} appears again at line {other} with another value"
+                result.conflicts.append(RowMessage(source, line, message, "rejected"))
+    result.skipped_duplicate = int(count - keep.sum()) - len(conflicted)
+    if existing_files:
+        stored = _stored_matches(connection, incoming, existing_files)
+        indices = stored.column("_index").to_numpy()
+        same = stored.column("same").to_numpy(zero_copy_only=False)
+        fresh = keep[indices]
+        result.skipped_existing = int((fresh & same).sum())
+        keep[indices] = False
+        for row in stored.filter(pa.array(fresh & ~same)).to_pylist():
+            stored_text = _value(row["stored_value"], row["stored_unit"])
+            result.conflicts.append(
+                RowMessage(
+                    source,
+                    row["line"],
+                    f"{_describe(row)} is {_value(row['value'], row['unit'])} here but {stored_text} in the "
+                    f"store (batch {row['batch_id']}); the stored reading is kept",
+                    "rejected",
+                )
+            )
+    connection.unregister("incoming")
+    result.new = np.flatnonzero(keep)
+    result.conflicts.sort(key=lambda message: (message.row or 0, message.message))
+    return result
+
+
+def _stored_matches(
+    connection: duckdb.DuckDBPyConnection, incoming: pa.Table, existing_files: Sequence[Path]
+) -> pa.Table:
+    """Incoming rows whose key is stored, with the stored value.
+
+    The station list and time range are given as constants so that DuckDB skips, from the Parquet
+    statistics, the row groups (and files) of other stations and times.
+    """
+    stations = pc.unique(incoming.column("station_id")).to_pylist()
+    low, high = pc.min_max(incoming.column("time_utc")).values()
+    names = ", ".join("'" + str(name).replace("'", "''") + "'" for name in stations)
+    first, last = (f"TIMESTAMPTZ '{moment.as_py().isoformat()}'" for moment in (low, high))
+    return connection.execute(
+        f"""
+        SELECT a._index, a.{SOURCE_ROW} AS line, a.station_id, a.parameter, a.averaging, a.time_utc,
+               a.value, a.unit, b.value AS stored_value, b.unit AS stored_unit, b.batch_id, {_SAME} AS same
+        FROM incoming a
+        JOIN (SELECT * FROM {parquet_source(existing_files)}
+              WHERE station_id IN ({names}) AND time_utc BETWEEN {first} AND {last}) b
+        USING ({_KEY})
+        ORDER BY a._index
+        """
+    ).to_arrow_table()

@@ -1,0 +1,221 @@
+"""Loading CSV / TSV / XLSX files (optionally gzipped) into Arrow, fast, with named bad rows.
+
+CSV is read by :func:`pyarrow.csv.read_csv` (multi-threaded, vectorised); numeric columns are
+parsed as float64 directly. If a numeric column holds text, only those columns are read again as
+text and every cell that is not a number becomes missing with a message naming its line. A file
+that ends in the middle (truncated gzip stream, last row cut short) raises
+:class:`~greenbri.core.errors.MalformedInputError`: nothing of it is stored.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from greenbri.adapters.monitoring.batch import RowMessage
+from greenbri.core.errors import MalformedInputError, MissingColumnError
+
+__all__ = ["LoadedTable", "load_table"]
+
+_NUMBER = r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$"
+_CONVERSION_ERROR = re.compile(r"In CSV column #(\d+)")
+_HEADER_LINES = 1
+
+
+@dataclass
+class LoadedTable:
+    """The columns asked for; ``numbers`` as float64 numpy arrays, the rest as Arrow strings."""
+
+    numbers: dict[str, np.ndarray]
+    texts: dict[str, pa.Array]
+    row_count: int
+    messages: list[RowMessage]
+
+
+def _is_excel(path: Path) -> bool:
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    return bool(suffixes) and (suffixes[-1] in (".xlsx", ".xls") or suffixes[-2:-1] == [".xlsx"])
+
+
+def load_table(
+    path: Path,
+    *,
+    numeric: Sequence[str],
+    text: Sequence[str],
+    null_values: Sequence[str],
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
+    source: str,
+) -> LoadedTable:
+    """Read the ``numeric`` and ``text`` columns of ``path``."""
+    if _is_excel(path):
+        raw = _read_excel(path, [*numeric, *text], null_values, source)
+        return _parse_numbers(raw, numeric, text, source, [])
+    delimiter = delimiter or ("\t" if ".tsv" in [s.lower() for s in path.suffixes] else ",")
+    try:
+        raw = _read_csv(path, numeric, text, null_values, encoding, delimiter, source, as_text=())
+        return _parse_numbers(raw, (), text, source, [], numbers=numeric)
+    except pa.ArrowInvalid as error:
+        match = _CONVERSION_ERROR.search(str(error))
+        if match is None:
+            raise _malformed(path, error, source) from None
+    raw = _read_csv(path, numeric, text, null_values, encoding, delimiter, source, as_text=numeric)
+    return _parse_numbers(raw, numeric, text, source, [])
+
+
+def _malformed(path: Path, error: Exception, source: str) -> MalformedInputError:
+    return MalformedInputError(
+        f"The file cannot be read to its end ({error}).",
+        source=source,
+        hint=f"the file {path.name} is probably truncated or corrupt: download or copy it again. "
+        "Nothing from it was stored.",
+    )
+
+
+def _read_csv(
+    path: Path,
+    numeric: Sequence[str],
+    text: Sequence[str],
+    null_values: Sequence[str],
+    encoding: str,
+    delimiter: str,
+    source: str,
+    *,
+    as_text: Sequence[str],
+) -> pa.Table:
+    bad_rows: list[pa_csv.InvalidRow] = []
+
+    def on_invalid_row(row: pa_csv.InvalidRow) -> str:
+        bad_rows.append(row)
+        return "skip"
+
+    types = {name: (pa.string() if name in as_text else pa.float64()) for name in numeric}
+    types.update({name: pa.string() for name in text})
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(encoding=encoding, block_size=1 << 24),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid_row),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=types,
+                include_columns=[*numeric, *text],
+                null_values=list(null_values),
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except KeyError as error:  # include_columns names a column that is not there
+        raise _missing(path, str(error), source) from None
+    except pa.ArrowInvalid as error:
+        if "No columns" in str(error) or "not found" in str(error).lower() or "Empty CSV" in str(error):
+            raise _missing(path, str(error), source) from None
+        if _CONVERSION_ERROR.search(str(error)) and not as_text:
+            raise
+        raise _malformed(path, error, source) from None
+    except (OSError, EOFError, zlib.error, gzip.BadGzipFile, UnicodeDecodeError) as error:
+        raise _malformed(path, error, source) from None
+    if bad_rows:
+        row = bad_rows[0]
+        line = row.number if row.number is not None else _find_line(path, row.text, encoding)
+        raise MalformedInputError(
+            f"{len(bad_rows)} rows do not have the header's number of fields; the first, line {line or '?'}, "
+            f"has {row.actual_columns} fields instead of {row.expected_columns}: {row.text[:80]!r}.",
+            location=f"line {line}" if line else None,
+            source=source,
+            hint="the file is truncated or damaged (or uses another delimiter): fix or replace it. "
+            "Nothing from it was stored.",
+        )
+    return table
+
+
+def _find_line(path: Path, text: str, encoding: str) -> int | None:
+    """The line number of the first line equal to ``text`` (the CSV reader does not give it when it
+    reads in parallel); only used on the error path."""
+    try:
+        with pa.input_stream(str(path), compression="detect") as stream:
+            data = stream.read().decode(encoding, errors="replace")
+    except (OSError, pa.ArrowInvalid):
+        return None
+    for number, line in enumerate(data.splitlines(), start=1):
+        if line.rstrip("\r") == text:
+            return number
+    return None
+
+
+def _missing(path: Path, detail: str, source: str) -> MissingColumnError:
+    try:
+        header = pa_csv.open_csv(path).schema.names
+    except (pa.ArrowInvalid, OSError):
+        header = []
+    return MissingColumnError(
+        f"A column the mapping names is not in the file ({detail.strip()}).",
+        source=source,
+        hint=f"the file's columns are: {', '.join(header) or '(none)'}; correct the column options.",
+    )
+
+
+def _read_excel(path: Path, columns: Sequence[str], null_values: Sequence[str], source: str) -> pa.Table:
+    try:
+        if path.suffix.lower() == ".gz":
+            with gzip.open(path, "rb") as handle:
+                data: io.BytesIO | Path = io.BytesIO(handle.read())
+        else:
+            data = path
+        frame = pd.read_excel(data, dtype=str, na_values=list(null_values), keep_default_na=False)
+    except (OSError, EOFError, zlib.error, ValueError) as error:
+        raise _malformed(path, error, source) from None
+    absent = [name for name in columns if name not in frame.columns]
+    if absent:
+        raise MissingColumnError(
+            f"Columns {absent} are not in the sheet.",
+            source=source,
+            hint=f"the sheet's columns are: {', '.join(map(str, frame.columns))}.",
+        )
+    return pa.Table.from_pandas(frame[list(columns)].astype(object), preserve_index=False)
+
+
+def _parse_numbers(
+    raw: pa.Table,
+    as_text: Sequence[str],
+    text: Sequence[str],
+    source: str,
+    messages: list[RowMessage],
+    *,
+    numbers: Sequence[str] = (),
+) -> LoadedTable:
+    parsed = {name: _float_array(raw.column(name)) for name in numbers}
+    for name in as_text:
+        trimmed = pc.utf8_trim_whitespace(raw.column(name).cast(pa.string()))
+        column = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+        is_number = pc.fill_null(pc.match_substring_regex(column, _NUMBER), True)
+        bad = np.flatnonzero(~is_number.to_numpy(zero_copy_only=False))
+        for position in bad.tolist():
+            messages.append(
+                RowMessage(
+                    source,
+                    position + 1 + _HEADER_LINES,
+                    f"{column[position].as_py()!r} is not a number; stored as missing",
+                    "flagged",
+                    column=name,
+                )
+            )
+        cleaned = pc.if_else(is_number, column, pa.scalar(None, pa.string()))
+        parsed[name] = _float_array(pc.cast(cleaned, pa.float64()))
+    texts = {name: raw.column(name).combine_chunks().cast(pa.string()) for name in text}
+    return LoadedTable(parsed, texts, raw.num_rows, messages)
+
+
+def _float_array(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    return np.asarray(pc.fill_null(array.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False))
