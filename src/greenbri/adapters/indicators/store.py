@@ -1,0 +1,140 @@
+"""The indicator store: one Parquet file of values per ingested source file, and a manifest.
+
+Layout (under ``$GREENBRI_DATA_DIR/indicators/``)::
+
+    manifest.json                 sources ingested (sha256, format, version, counts), codebooks,
+                                  user-defined indicators; replaced whole (temp file, fsync, rename)
+    values/<source>-v<N>.parquet  the values of one version of one source file (immutable)
+    .write.lock                   the single-writer lock (flock)
+
+A source is keyed by its file name. Ingesting the same bytes with the same options again is a
+no-op; new bytes under the same name publish version N+1 and retire version N. The Parquet file
+is written under a temporary name and renamed into place before the manifest names it, so a
+reader never sees a half-written source. Values: ``indicator_id, code, name, kind, year, value,
+source_version``; ``kind`` is country / aggregate / historical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from greenbri.adapters.stores.locking import write_lock
+from greenbri.core.errors import StoreError
+
+__all__ = ["VALUE_COLUMNS", "IndicatorStore"]
+
+VALUE_COLUMNS = ["indicator_id", "code", "name", "kind", "year", "value", "source_version"]
+MANIFEST_FORMAT = "greenbri-indicator-store/1"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def source_key(file_name: str) -> str:
+    """A file name reduced to letters, digits, ``.``, ``-`` and ``_``."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", file_name).strip(".") or "source"
+
+
+class IndicatorStore:
+    """Indicator values and their provenance under ``data_dir / "indicators"``."""
+
+    def __init__(
+        self, data_dir: Path, *, lock_timeout_s: float = 30.0, clock: Callable[[], dt.datetime] = _now
+    ):
+        self.root = Path(data_dir) / "indicators"
+        self.lock_timeout_s = lock_timeout_s
+        self.clock = clock
+
+    # -- reading ------------------------------------------------------------------------
+
+    def manifest(self) -> dict[str, Any]:
+        path = self.root / "manifest.json"
+        if not path.exists():
+            return {"format": MANIFEST_FORMAT, "sources": {}, "codebooks": {}, "custom_indicators": {}}
+        try:
+            document: dict[str, Any] = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError) as error:
+            raise StoreError(
+                f"Cannot read {path}: {error}.", hint="restore it from a backup or re-ingest."
+            ) from None
+        return document
+
+    def observations(self, indicator_ids: Iterable[str] | None = None) -> pd.DataFrame:
+        """All stored values (the latest-recorded source wins where two give the same indicator, entity, year)."""
+        sources = sorted(self.manifest()["sources"].values(), key=lambda entry: entry["recorded_at"])
+        wanted = set(indicator_ids) if indicator_ids is not None else None
+        frames = []
+        for entry in sources:
+            if wanted is not None and not wanted & set(entry["indicators"]):
+                continue
+            frame = pd.read_parquet(self.root / "values" / entry["file"])
+            frames.append(frame if wanted is None else frame[frame["indicator_id"].isin(wanted)])
+        if not frames:
+            return pd.DataFrame({column: pd.Series(dtype=object) for column in VALUE_COLUMNS})
+        values = pd.concat(frames, ignore_index=True)
+        values = values.drop_duplicates(["indicator_id", "code", "year"], keep="last")
+        return values.sort_values(["indicator_id", "code", "year"], kind="stable").reset_index(drop=True)
+
+    def find(self, key: str, sha256: str, options: str) -> dict[str, Any] | None:
+        """The manifest entry of ``key`` if it was ingested from the same bytes with the same options."""
+        entry = self.manifest()["sources"].get(key)
+        if entry and entry["sha256"] == sha256 and entry["options"] == options:
+            return dict(entry)
+        return None
+
+    # -- writing ------------------------------------------------------------------------
+
+    def _write_manifest(self, document: dict[str, Any]) -> None:
+        path = self.root / "manifest.json"
+        temporary = path.with_name(f".manifest.{os.getpid()}.tmp")
+        with temporary.open("w", encoding="utf-8") as handle:
+            json.dump(document, handle, ensure_ascii=False, indent=1, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+
+    def publish(self, key: str, entry: dict[str, Any], values: pd.DataFrame) -> dict[str, Any]:
+        """Store ``values`` as the next version of source ``key``; returns the manifest entry."""
+        (self.root / "values").mkdir(parents=True, exist_ok=True)
+        with write_lock(self.root / ".write.lock", timeout_s=self.lock_timeout_s):
+            document = self.manifest()
+            previous = document["sources"].get(key)
+            version = int(
+                document.get("next_version", {}).get(key, previous["version"] + 1 if previous else 1)
+            )
+            file_name = f"{key}-v{version}.parquet"
+            temporary = self.root / "values" / f".{file_name}.{os.getpid()}.tmp"
+            values[VALUE_COLUMNS].to_parquet(temporary, index=False)
+            with temporary.open("rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(temporary, self.root / "values" / file_name)
+            recorded = {
+                **entry,
+                "key": key,
+                "version": version,
+                "file": file_name,
+                "recorded_at": self.clock().isoformat(timespec="seconds"),
+            }
+            document["sources"][key] = recorded
+            document.setdefault("next_version", {})[key] = version + 1
+            self._write_manifest(document)
+        if previous and previous["file"] != file_name:
+            (self.root / "values" / previous["file"]).unlink(missing_ok=True)
+        return recorded
+
+    def record_metadata(self, section: str, key: str, value: Any) -> None:
+        """Set ``manifest[section][key]`` (codebooks, custom_indicators)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with write_lock(self.root / ".write.lock", timeout_s=self.lock_timeout_s):
+            document = self.manifest()
+            document.setdefault(section, {})[key] = value
+            self._write_manifest(document)
