@@ -1,9 +1,230 @@
-"""``greenbri monitor``: the series commands (see :mod:`greenbri.services.cli.monitor_commands`)."""
+"""``greenbri monitor``: the series commands (see :mod:`greenbri.services.cli.monitor_commands`).
+
+``series``, ``aqi``, ``exceedances``, ``stats`` read contract readings from a Parquet glob
+(``--readings``, default ``<data_dir>/monitoring/readings/**/*.parquet``); ``water`` classifies
+a water-quality table under GB 3838-2002.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from greenbri.adapters.standards_files import load_library
+from greenbri.services.cli.context import settings_from
+from greenbri.services.cli.errors import handle_errors
+from greenbri.services.cli.output import print_json, print_table
+from greenbri.usecases.monitoring.derived_reports import (
+    aqi_report,
+    exceedance_report,
+    load_series,
+    series_report,
+    statistics_report,
+)
+from greenbri.usecases.monitoring.water_quality import classify_water_table, read_india_table
+
+Readings = Annotated[
+    str | None,
+    typer.Option(help="Parquet glob of readings (default: <data_dir>/monitoring/readings/**/*.parquet)."),
+]
+Stations = Annotated[list[str] | None, typer.Option("--station", help="Only these station ids (repeatable).")]
+Offset = Annotated[
+    int, typer.Option(help="UTC offset (hours) of the local standard time that defines the day.")
+]
+Conditions = Annotated[
+    str,
+    typer.Option(
+        help="Reference state of stored gas mass concentrations (cn-gb3095-2012 before 2018-09-01)."
+    ),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def _glob(readings: str | None) -> str:
+    return readings or str(settings_from().data_dir / "monitoring" / "readings" / "**" / "*.parquet")
+
+
+@handle_errors
+def series_command(
+    rules: Annotated[str, typer.Option(help="Daily rules: cn (GB 3095 / HJ 663) or us (40 CFR 50).")] = "cn",
+    readings: Readings = None,
+    station: Stations = None,
+    utc_offset: Offset = 8,
+    reference_conditions: Conditions = "cn-gb3095-2018",
+    json_output: Json = False,
+) -> None:
+    """Daily means, MDA8 ozone and daily 1-hour maxima under a standard's capture rules. 日均值序列。"""
+    series = load_series(
+        _glob(readings),
+        (rules,),
+        stations=tuple(station or ()),
+        utc_offset_hours=utc_offset,
+        reference_conditions=reference_conditions,
+    )[rules]
+    report = series_report(series)
+    if json_output:
+        print_json(report)
+        return
+    keys = sorted(series.values)
+    print_table(
+        f"daily series 日序列 ({rules})",
+        ["station", "date", *keys],
+        [[row["station"], row["date"], *(row[key] for key in keys)] for row in report["days"]],
+    )
+
+
+@handle_errors
+def aqi_series_command(
+    standard: Annotated[str, typer.Option(help="cn (HJ 633) or us (EPA).")] = "cn",
+    readings: Readings = None,
+    station: Stations = None,
+    utc_offset: Offset = 8,
+    reference_conditions: Conditions = "cn-gb3095-2018",
+    fallback_engine: Annotated[
+        str | None,
+        typer.Option(help="Engine for dates without a verified one, e.g. hj633-2012, us-epa-2015."),
+    ] = None,
+    json_output: Json = False,
+) -> None:
+    """Daily AQI per station, engine chosen by date. 逐日空气质量指数。"""
+    series = load_series(
+        _glob(readings),
+        (standard,),
+        stations=tuple(station or ()),
+        utc_offset_hours=utc_offset,
+        reference_conditions=reference_conditions,
+    )[standard]
+    report = aqi_report(series, standard, fallback_engine=fallback_engine)
+    if json_output:
+        print_json(report)
+        return
+    print_table(
+        f"daily AQI 日AQI ({standard})",
+        ["station", "date", "AQI", "category 类别", "primary 首要污染物", "engine"],
+        [
+            [
+                r["station"],
+                r["date"],
+                r["aqi"],
+                f"{r['category_en']} / {r['category_zh']}",
+                ", ".join(r["primary"]),
+                r["engine"],
+            ]
+            for r in report["days"]
+        ],
+    )
+
+
+@handle_errors
+def exceedances_command(
+    standard: Annotated[
+        list[str] | None,
+        typer.Option(help="Standard ids (repeatable; default cn-gb3095-2012, who-aqg-2021, us-naaqs)."),
+    ] = None,
+    level: Annotated[
+        list[str] | None, typer.Option(help="Only these levels, e.g. grade_2, AQG, primary.")
+    ] = None,
+    readings: Readings = None,
+    station: Stations = None,
+    utc_offset: Offset = 8,
+    reference_conditions: Conditions = "cn-gb3095-2018",
+    json_output: Json = False,
+) -> None:
+    """Exceedance days per limit, station and year; limits that cannot be compared are listed. 超标天数。"""
+    standards = tuple(standard or ("cn-gb3095-2012", "who-aqg-2021", "us-naaqs"))
+    settings = settings_from()
+    series = load_series(
+        _glob(readings),
+        ("cn", "us"),
+        stations=tuple(station or ()),
+        utc_offset_hours=utc_offset,
+        reference_conditions=reference_conditions,
+    )
+    extra = (settings.standards_dir,) if settings.standards_dir else ()
+    report = exceedance_report(
+        series,
+        standards,
+        levels=tuple(level) if level else None,
+        standards_dirs=extra,
+        reference_conditions=reference_conditions,
+    )
+    if json_output:
+        print_json(report)
+        return
+    print_table(
+        "exceedance days 超标天数",
+        ["standard", "pollutant", "averaging", "level", "limit", "station", "year", "days", "valid", "in force"],
+        [
+            [r["standard"], r["pollutant"], r["averaging"], r["level"], f"{r['limit']:g} {r['unit']}", r["station"],
+             r["year"], r["exceedance_days"], r["valid_days"], r["in_force_days"]]
+            for r in report["exceedances"]
+        ],
+    )  # fmt: skip
+    print_table(
+        "not compared 未比较",
+        ["standard", "pollutant", "averaging", "level", "reason"],
+        [
+            [r["standard"], r["pollutant"], r["averaging"], r["level"], r["reason"]]
+            for r in report["not_compared"]
+        ],
+    )
+
+
+@handle_errors
+def stats_command(
+    key: Annotated[str, typer.Argument(help="Daily series key, e.g. pm25_24h, o3_8h, no2_1h.")],
+    rules: Annotated[str, typer.Option(help="Daily rules: cn or us.")] = "cn",
+    period: Annotated[str, typer.Option(help="year, month or all.")] = "year",
+    readings: Readings = None,
+    station: Stations = None,
+    utc_offset: Offset = 8,
+    json_output: Json = False,
+) -> None:
+    """Mean, maximum, 95th percentile and valid days of a daily series per station and period. 统计。"""
+    series = load_series(
+        _glob(readings), (rules,), stations=tuple(station or ()), utc_offset_hours=utc_offset
+    )[rules]
+    report = statistics_report(series, key, period=period)
+    if json_output:
+        print_json(report)
+        return
+    print_table(
+        f"statistics 统计 {key} ({rules})",
+        ["station", "period", "valid days", "mean", "max", "p95", "unit"],
+        [
+            [r["group"], r["period"], r["valid_station_days"], r["mean"], r["max"], r["p95"], r["unit"]]
+            for r in report["rows"]
+        ],
+    )
+
+
+@handle_errors
+def water_command(
+    table: Annotated[Path, typer.Argument(help="Water-quality table (CPCB India layout, latin-1).")],
+    json_output: Json = False,
+) -> None:
+    """GB 3838-2002 class per station-year and parameter; missing is NO DATA. 地表水水质类别。"""
+    records = classify_water_table(read_india_table(table), load_library().get("cn-gb3838-2002"))
+    if json_output:
+        print_json({"standard": "cn-gb3838-2002", "records": records})
+        return
+    print_table(
+        "GB 3838-2002 classes 水质类别",
+        ["station", "year", "overall 综合", "complete", "do", "ph", "bod5", "fecal_coliform"],
+        [
+            [r["station"], r["year"], f"{r['overall']['en']} / {r['overall']['zh']}", r["overall_complete"],
+             *(r["classes"][name]["zh"] for name in ("do", "ph", "bod5", "fecal_coliform"))]
+            for r in records
+        ],
+    )  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the ``monitor`` group."""
+    app.command("series")(series_command)
+    app.command("aqi")(aqi_series_command)
+    app.command("exceedances")(exceedances_command)
+    app.command("stats")(stats_command)
+    app.command("water")(water_command)
