@@ -31,11 +31,25 @@ def test_every_setting_has_a_variable_that_sets_it() -> None:
         "GREENBRI_LOCK_TIMEOUT_S": "0",
         "GREENBRI_STORE": "embedded",
         "GREENBRI_STANDARDS_DIR": "/s",
+        "GREENBRI_API_ANONYMOUS_RATE_PER_MINUTE": "60",
+        "GREENBRI_API_KEY_RATE_PER_MINUTE": "600",
+        "GREENBRI_API_MAX_ITEMS": "500",
+        "GREENBRI_WEB_DIR": "~/web",
     }
     settings = load_settings(environment)
     assert set(environment) - {"HOME"} == set(ENVIRONMENT_VARIABLES.values())
     assert (settings.data_dir, settings.mirror, settings.cache_dir) == (Path("/d"), "/m", Path("/c"))
     assert (settings.max_input_bytes, settings.http_retries, settings.lock_timeout_s) == (1000, 2, 0)
+    assert (
+        settings.api_anonymous_rate_per_minute,
+        settings.api_key_rate_per_minute,
+        settings.api_max_items,
+    ) == (
+        60,
+        600,
+        500,
+    )
+    assert settings.api_web_dir == Path("~/web").expanduser()
 
 
 @pytest.mark.parametrize(

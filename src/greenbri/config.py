@@ -9,7 +9,10 @@ variable                       meaning                                      defa
 =============================  ===========================================  =====================
 ``GREENBRI_DATA_DIR``          where the embedded store keeps its files     ``$XDG_DATA_HOME/greenbri``
                                                                             (``~/.local/share/greenbri``)
-``GREENBRI_STORE``             ``embedded`` (DuckDB + GeoParquet)           ``embedded``
+``GREENBRI_STORE``             ``embedded`` (DuckDB + GeoParquet), or a     ``embedded``
+                               PostgreSQL URL for the PostGIS store
+                               (``postgresql://user@host:5432/database``;
+                               password in PGPASSWORD or ~/.pgpass)
 ``GREENBRI_MIRROR``            a directory or http(s) URL mirroring the     none (upstream URLs)
                                upstream sources
 ``GREENBRI_CACHE_DIR``         downloads cache                              ``<data dir>/cache``
@@ -21,6 +24,12 @@ variable                       meaning                                      defa
 ``GREENBRI_LOCK_TIMEOUT_S``    how long a writer waits for the store lock   30
 ``GREENBRI_STANDARDS_DIR``     extra standards (``*.json``), e.g. a host     none
                                country's own
+``GREENBRI_API_ANONYMOUS_RATE  requests per minute for anonymous API         300
+_PER_MINUTE``                  clients (per address)
+``GREENBRI_API_KEY_RATE_PER    default requests per minute of a new key      1200
+_MINUTE``
+``GREENBRI_API_MAX_ITEMS``     largest ``limit`` of an OGC items page        10000
+``GREENBRI_WEB_DIR``           folder of the web dashboard to serve          the bundled one
 =============================  ===========================================  =====================
 """
 
@@ -48,6 +57,10 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "http_retries": "GREENBRI_HTTP_RETRIES",
     "lock_timeout_s": "GREENBRI_LOCK_TIMEOUT_S",
     "standards_dir": "GREENBRI_STANDARDS_DIR",
+    "api_anonymous_rate_per_minute": "GREENBRI_API_ANONYMOUS_RATE_PER_MINUTE",
+    "api_key_rate_per_minute": "GREENBRI_API_KEY_RATE_PER_MINUTE",
+    "api_max_items": "GREENBRI_API_MAX_ITEMS",
+    "api_web_dir": "GREENBRI_WEB_DIR",
 }
 
 
@@ -71,8 +84,12 @@ class Settings(BaseModel):
     http_retries: int = Field(default=4, ge=1, le=20)
     lock_timeout_s: float = Field(default=30.0, ge=0)
     standards_dir: Path | None = None
+    api_anonymous_rate_per_minute: int = Field(default=300, gt=0)
+    api_key_rate_per_minute: int = Field(default=1200, gt=0)
+    api_max_items: int = Field(default=10_000, gt=0)
+    api_web_dir: Path | None = None
 
-    @field_validator("data_dir", "cache_dir", "standards_dir")
+    @field_validator("data_dir", "cache_dir", "standards_dir", "api_web_dir")
     @classmethod
     def _expand_home(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None
@@ -80,10 +97,14 @@ class Settings(BaseModel):
     @field_validator("store")
     @classmethod
     def _known_store(cls, value: str) -> str:
-        if value != "embedded":
+        if value == "embedded":
+            return value
+        # a PostgreSQL URL selects the PostGIS store. It is checked only when connecting, where the
+        # messages mask its password (the message built from a failure here would repeat the value).
+        if not value.startswith(("postgresql://", "postgres://")):
             raise ValueError(
-                "only 'embedded' (DuckDB + GeoParquet) is available in this version; "
-                "the PostGIS store comes later"
+                "only 'embedded' (DuckDB + GeoParquet) or a PostgreSQL URL for the PostGIS store is known, "
+                "e.g. postgresql://greenbri@localhost:5432/greenbri"
             )
         return value
 

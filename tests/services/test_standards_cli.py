@@ -22,8 +22,8 @@ def test_list_by_date_switches_from_gb3095_2012_to_2026(data_dir: Path) -> None:
     before = run("list", "--date", "2026-02-28", "--jurisdiction", "CHN")[1]
     after = run("list", "--date", "2026-03-01", "--jurisdiction", "CHN")[1]
     assert isinstance(before, list) and isinstance(after, list)
-    assert {row["id"] for row in before} == {"cn-gb3095-2012", "cn-gb3838-2002"}
-    assert {row["id"] for row in after} == {"cn-gb3095-2026", "cn-gb3838-2002"}
+    assert {row["id"] for row in before} == {"cn-gb13223-2011", "cn-gb3095-2012", "cn-gb3838-2002"}
+    assert {row["id"] for row in after} == {"cn-gb13223-2011", "cn-gb3095-2026", "cn-gb3838-2002"}
 
 
 def test_show_gives_each_limit_with_its_clause(data_dir: Path) -> None:

@@ -1,0 +1,110 @@
+"""The greenbri web API: ``create_app(settings)`` builds a FastAPI application.
+
+Each area is a router module listed in :data:`ROUTERS`; a new area (monitoring, indicators, ...)
+adds its module there. Everything the routers share is an
+:class:`~greenbri.services.api.context.ApiContext` on ``app.state.context``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from greenbri.bootstrap import build_store
+from greenbri.config import Settings
+from greenbri.services.api.access import KeyStore
+from greenbri.services.api.audit import AuditLog
+from greenbri.services.api.context import ApiContext, ApiOptions
+from greenbri.services.api.features import FeatureReader
+from greenbri.services.api.limits import RateLimiter
+from greenbri.services.api.middleware import access_middleware
+from greenbri.services.api.openapi_document import as_openapi_30
+from greenbri.services.api.problems import Problem, install_problem_handlers
+from greenbri.services.api.routers import catalog, downloads, jobs, keys, ogc, screening, standards, tiles
+
+__all__ = ["ROUTERS", "create_app"]
+
+#: The router modules of the API, in the order their paths appear in the OpenAPI document.
+ROUTERS = (ogc, tiles, catalog, downloads, standards, screening, jobs, keys)
+
+_WEB_DIR = Path(__file__).resolve().parents[1] / "web"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    options: ApiOptions | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+) -> FastAPI:
+    """The API over the store that ``settings`` select."""
+    options = options or ApiOptions.from_settings(settings)
+    store = build_store(settings)
+    context = ApiContext(
+        settings=settings,
+        store=store,
+        options=options,
+        keys=KeyStore(
+            settings.data_dir / "access", clock=clock, default_rate_per_minute=options.key_rate_per_minute
+        ),
+        limiter=RateLimiter(),
+        audit=AuditLog(settings.data_dir / "audit", clock=clock),
+        features=FeatureReader(),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.stop(context)
+        context.features.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="greenbri API",
+        summary="Eco-environmental data for green Belt and Road cooperation / 绿色“一带一路”生态环境大数据",
+        description=(
+            "Dataset catalog (DCAT), downloads, OGC API - Features, vector tiles, standards and AQI, "
+            "screening. Send an API key in `X-API-Key` for restricted data; see docs/api.md."
+        ),
+        version="1",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.context = context
+    install_problem_handlers(app)
+    app.middleware("http")(access_middleware)
+    for module in ROUTERS:
+        app.include_router(module.router)
+    _install_openapi(app)
+    web_dir = options.web_dir or _WEB_DIR
+    if web_dir.is_dir():
+        app.mount("/dashboard", StaticFiles(directory=web_dir, html=True), name="dashboard")
+    jobs.start(context)
+    return app
+
+
+def _install_openapi(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = generate()
+            document.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
+                Problem.model_json_schema()
+            )
+            app.openapi_schema = as_openapi_30(document)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    @app.get("/api", include_in_schema=False)
+    def api_definition(request: Request) -> Response:
+        from greenbri.services.api.responses import cached, json_bytes
+
+        return cached(request, json_bytes(openapi()), "application/vnd.oai.openapi+json;version=3.0")

@@ -1,0 +1,237 @@
+"""Features and vector tiles of a stored layer, read with DuckDB straight from its GeoParquet file.
+
+A feature's id is its row number in the version's file plus one: versions never change, so the
+id is stable for as long as the version exists. Queries are parameterised; column names come from
+the catalog's schema only, quoted.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from greenbri.adapters.stores.duckdb_engine import connect
+from greenbri.core.catalog import DatasetVersion
+from greenbri.services.api.responses import plain
+
+__all__ = ["FeatureReader", "ItemsQuery", "properties_of", "temporal_column", "tile_bounds"]
+
+_SKIPPED = {"geometry", "bbox"}
+#: Property types a vector tile can carry as they are; others go as text.
+_TILE_TYPES = ("int", "uint", "float", "double", "bool", "string")
+
+
+def properties_of(version: DatasetVersion) -> list[tuple[str, str]]:
+    """(name, storage type) of the columns served as feature properties."""
+    return [(column.name, column.type) for column in version.schema if column.name not in _SKIPPED]
+
+
+def temporal_column(version: DatasetVersion) -> str | None:
+    """The first date or timestamp column: the one ``datetime`` filters on."""
+    for name, kind in properties_of(version):
+        if kind.startswith(("date", "timestamp")):
+            return name
+    return None
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class ItemsQuery:
+    """What an items request asks for (already validated)."""
+
+    bbox: tuple[float, float, float, float] | None = None
+    interval: tuple[str | None, str | None] | None = None
+    filters: tuple[tuple[str, str], ...] = ()
+    limit: int = 10
+    offset: int = 0
+
+
+def _boxes(bbox: tuple[float, float, float, float]) -> list[tuple[float, float, float, float]]:
+    """A box crossing the antimeridian (min_lon > max_lon) is two boxes."""
+    west, south, east, north = bbox
+    if west <= east:
+        return [bbox]
+    return [(west, south, 180.0, north), (-180.0, south, east, north)]
+
+
+def _where(query: ItemsQuery, version: DatasetVersion) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    values: list[Any] = []
+    if query.bbox is not None:
+        parts = []
+        for west, south, east, north in _boxes(query.bbox):
+            parts.append(
+                "(bbox.xmin <= ? AND bbox.xmax >= ? AND bbox.ymin <= ? AND bbox.ymax >= ?"
+                " AND ST_Intersects(geometry, ST_MakeEnvelope(?, ?, ?, ?)))"
+            )
+            values += [east, west, north, south, west, south, east, north]
+        clauses.append("(" + " OR ".join(parts) + ")")
+    column = temporal_column(version)
+    if query.interval is not None and column is not None:
+        start, end = query.interval
+        if start is not None:
+            clauses.append(f"CAST({_quoted(column)} AS TIMESTAMPTZ) >= CAST(? AS TIMESTAMPTZ)")
+            values.append(start)
+        if end is not None:
+            clauses.append(f"CAST({_quoted(column)} AS TIMESTAMPTZ) <= CAST(? AS TIMESTAMPTZ)")
+            values.append(end)
+    for name, value in query.filters:
+        clauses.append(f"CAST({_quoted(name)} AS VARCHAR) = ?")
+        values.append(value)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", values
+
+
+def tile_bounds(zoom: int, column: int, row: int) -> tuple[float, float, float, float]:
+    """Longitude/latitude bounds of a WebMercatorQuad tile."""
+    count = 2**zoom
+
+    def latitude(y: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / count))))
+
+    return (column / count * 360 - 180, latitude(row + 1), (column + 1) / count * 360 - 180, latitude(row))
+
+
+class FeatureReader:
+    """Runs feature and tile queries on one shared in-memory DuckDB database (a cursor per query).
+
+    A layer of up to ``table_rows`` features is loaded once per version into an in-memory table
+    (versions never change), so requests skip decoding Parquet; larger layers are read from the
+    file each time.
+    """
+
+    def __init__(self, table_rows: int = 2_000_000) -> None:
+        self._connection: Any = None
+        self._lock = threading.Lock()
+        self._tables: dict[str, str] = {}
+        self._loading = threading.Lock()
+        self.table_rows = table_rows
+
+    def _source(self, path: Path, version: DatasetVersion) -> tuple[str, list[Any]]:
+        """The FROM clause of a layer and its parameters: its table, or the file."""
+        if version.feature_count > self.table_rows:
+            return "(SELECT file_row_number + 1 AS fid, * FROM read_parquet(?, file_row_number = true))", [
+                str(path)
+            ]
+        key = str(path)
+        with self._loading:
+            table = self._tables.get(key)
+            if table is None:
+                table = f"layer_{len(self._tables)}"
+                cursor = self._cursor()
+                try:
+                    cursor.execute(
+                        f"CREATE TABLE {table} AS SELECT file_row_number + 1 AS fid, * "
+                        "FROM read_parquet(?, file_row_number = true) ORDER BY fid",
+                        [key],
+                    )
+                finally:
+                    cursor.close()
+                self._tables[key] = table
+        return table, []
+
+    def _cursor(self) -> Any:
+        with self._lock:
+            if self._connection is None:
+                self._connection = connect()
+                self._connection.execute("SET TimeZone = 'UTC'")
+            return self._connection.cursor()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+                self._tables.clear()
+
+    def _select(self, version: DatasetVersion) -> str:
+        columns = "".join(f", {_selected(name, kind)}" for name, kind in properties_of(version))
+        return f"SELECT fid, ST_AsGeoJSON(geometry) AS geometry_json{columns}"
+
+    def items(self, path: Path, version: DatasetVersion, query: ItemsQuery) -> tuple[int, list[str]]:
+        """The number of features matching and one page of them as GeoJSON Feature texts."""
+        where, values = _where(query, version)
+        table, parameters = self._source(path, version)
+        source = f" FROM {table}"
+        cursor = self._cursor()
+        try:
+            matched = cursor.execute("SELECT count(*)" + source + where, [*parameters, *values]).fetchone()[0]
+            rows = cursor.execute(
+                self._select(version) + source + where + " ORDER BY fid LIMIT ? OFFSET ?",
+                [*parameters, *values, query.limit, query.offset],
+            ).fetchall()
+        finally:
+            cursor.close()
+        names = [name for name, _ in properties_of(version)]
+        return int(matched), [_feature(row, names) for row in rows]
+
+    def item(self, path: Path, version: DatasetVersion, feature_id: int) -> str | None:
+        """One feature as GeoJSON text, or None."""
+        table, parameters = self._source(path, version)
+        cursor = self._cursor()
+        try:
+            row = cursor.execute(
+                self._select(version) + f" FROM {table} WHERE fid = ?", [*parameters, feature_id]
+            ).fetchone()
+        finally:
+            cursor.close()
+        return None if row is None else _feature(row, [name for name, _ in properties_of(version)])
+
+    def tile(
+        self, path: Path, version: DatasetVersion, layer: str, zoom: int, column: int, row: int
+    ) -> bytes:
+        """A Mapbox Vector Tile (extent 4096, buffer 64) of the features in one tile."""
+        west, south, east, north = tile_bounds(zoom, column, row)
+        margin = (east - west) * 64 / 4096
+        table, parameters = self._source(path, version)
+        fields = "".join(
+            f", {_quoted(name)}: {_tile_value(name, kind)}" for name, kind in properties_of(version)
+        )
+        sql = (
+            "SELECT ST_AsMVT(feature, ?, 4096, 'geom', 'fid') FROM ("
+            "SELECT {'geom': ST_AsMVTGeom(ST_Transform(geometry, 'EPSG:4326', 'EPSG:3857', true),"
+            " ST_Extent(ST_TileEnvelope(?, ?, ?)), 4096, 64, true), 'fid': fid"
+            f"{fields}}} AS feature FROM {table}"
+            " WHERE bbox.xmin <= ? AND bbox.xmax >= ? AND bbox.ymin <= ? AND bbox.ymax >= ?"
+            ") WHERE feature.geom IS NOT NULL"
+        )
+        values = [layer, zoom, column, row, *parameters]
+        values += [min(east + margin, 180.0), max(west - margin, -180.0), min(north + margin, 90.0)]
+        values.append(max(south - margin, -90.0))
+        cursor = self._cursor()
+        try:
+            found = cursor.execute(sql, values).fetchone()
+        finally:
+            cursor.close()
+        return bytes(found[0]) if found and found[0] is not None else b""
+
+
+def _selected(name: str, kind: str) -> str:
+    """A column as selected: times as ISO 8601 text (UTC), everything else as it is."""
+    if kind.startswith("timestamp"):
+        suffix = "Z" if "tz=" in kind else ""
+        return f"strftime({_quoted(name)}, '%Y-%m-%dT%H:%M:%S{suffix}')"
+    if kind.startswith("date"):
+        return f"strftime({_quoted(name)}, '%Y-%m-%d')"
+    return _quoted(name)
+
+
+def _tile_value(name: str, kind: str) -> str:
+    if kind.startswith(_TILE_TYPES) or kind in ("large_string",):
+        return _quoted(name)
+    return f"CAST({_quoted(name)} AS VARCHAR)"
+
+
+def _feature(row: tuple[Any, ...], names: list[str]) -> str:
+    properties = {name: plain(value) for name, value in zip(names, row[2:], strict=True)}
+    geometry = row[1] if row[1] is not None else "null"
+    return (
+        f'{{"type":"Feature","id":{int(row[0])},"geometry":{geometry},"properties":'
+        f"{json.dumps(properties, ensure_ascii=False, sort_keys=True)}}}"
+    )

@@ -1,0 +1,316 @@
+"""OGC API - Features Part 1 (Core, GeoJSON, OpenAPI 3.0): every visible vector layer is a collection.
+
+Paths: ``/`` (landing page), ``/conformance``, ``/collections``, ``/collections/{collectionId}``,
+``/collections/{collectionId}/items`` (``bbox``, ``datetime``, ``limit``, ``offset``, and any property
+as an equality filter) and ``/collections/{collectionId}/items/{featureId}``. The API definition is
+at ``/api``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from greenbri.core.catalog import DatasetKind, DatasetRecord
+from greenbri.core.errors import InputError
+from greenbri.services.api.context import find_dataset, get_context, get_principal, visible_datasets
+from greenbri.services.api.documentation import OBJECT, ok, schema_of
+from greenbri.services.api.features import ItemsQuery, properties_of, temporal_column
+from greenbri.services.api.problems import PROBLEM_RESPONSES
+from greenbri.services.api.responses import cached, json_bytes, page_links
+
+__all__ = ["CONFORMANCE", "router"]
+
+router = APIRouter(tags=["OGC API - Features"], responses=PROBLEM_RESPONSES)
+
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+]
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+GEOJSON = "application/geo+json"
+_RESERVED = {"bbox", "datetime", "limit", "offset", "f", "bbox-crs"}
+
+CollectionId = Annotated[str, Path(alias="collectionId", description="A collection (dataset) id.")]
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _language(request: Request) -> str:
+    return "zh" if request.headers.get("accept-language", "").lower().startswith("zh") else "en"
+
+
+def _private(request: Request) -> bool:
+    return not get_principal(request).anonymous
+
+
+def collection(request: Request, record: DatasetRecord) -> dict[str, Any]:
+    """The collection document of one vector layer."""
+    version = record.latest
+    assert version is not None
+    url = f"{_base(request)}/collections/{record.id}"
+    spatial = version.spatial_extent.to_list() if version.spatial_extent else [-180.0, -90.0, 180.0, 90.0]
+    extent: dict[str, Any] = {"spatial": {"bbox": [spatial], "crs": CRS84}}
+    if version.temporal_extent is not None:
+        extent["temporal"] = {"interval": [version.temporal_extent.to_list()]}
+    links = [
+        {"href": url, "rel": "self", "type": "application/json", "title": "this collection"},
+        {"href": f"{url}/items", "rel": "items", "type": GEOJSON, "title": "features"},
+        {
+            "href": f"{_base(request)}/tiles/{record.id}/{{z}}/{{x}}/{{y}}.mvt",
+            "rel": "item",
+            "type": "application/vnd.mapbox-vector-tile",
+            "title": "vector tiles (WebMercatorQuad)",
+            "templated": True,
+        },
+    ]
+    if record.licence.url:
+        links.append(
+            {"href": record.licence.url, "rel": "license", "type": "text/html", "title": record.licence.name}
+        )
+    return {
+        "id": record.id,
+        "title": record.title.pick(_language(request)),
+        "titles": record.title.to_dict(),
+        "description": record.description.pick(_language(request)),
+        "itemType": "feature",
+        "crs": [CRS84],
+        "storageCrs": CRS84,
+        "extent": extent,
+        "version": version.number,
+        "featureCount": version.feature_count,
+        "attribution": record.licence.attribution,
+        "temporalProperty": temporal_column(version),
+        "links": links,
+    }
+
+
+_COLLECTION = schema_of(["id", "links"], id={"type": "string"}, title={"type": "string"}, links="links")
+
+
+@router.get(
+    "/",
+    summary="Landing page",
+    response_class=Response,
+    responses=ok({"application/json": OBJECT}, "Landing page"),
+)
+def landing(request: Request) -> Response:
+    base = _base(request)
+    body = {
+        "title": "greenbri — green Belt and Road eco-environmental data / 绿色“一带一路”生态环境大数据",
+        "description": "OGC API - Features, vector tiles and the greenbri REST API (/v1).",
+        "links": [
+            {"href": f"{base}/", "rel": "self", "type": "application/json", "title": "this document"},
+            {"href": f"{base}/api", "rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0", "title": "the API definition"},
+            {"href": f"{base}/docs", "rel": "service-doc", "type": "text/html", "title": "the API documentation"},
+            {"href": f"{base}/conformance", "rel": "conformance", "type": "application/json", "title": "conformance classes"},
+            {"href": f"{base}/collections", "rel": "data", "type": "application/json", "title": "collections"},
+        ],
+    }  # fmt: skip
+    return cached(request, json_bytes(body), private=_private(request))
+
+
+@router.get(
+    "/conformance",
+    summary="Conformance classes",
+    response_class=Response,
+    responses=ok(
+        {
+            "application/json": schema_of(
+                ["conformsTo"], conformsTo={"type": "array", "items": {"type": "string"}}
+            )
+        },
+        "Conformance",
+    ),
+)
+def conformance(request: Request) -> Response:
+    return cached(request, json_bytes({"conformsTo": CONFORMANCE}), max_age_s=3600)
+
+
+@router.get(
+    "/collections",
+    summary="Collections: every visible vector layer",
+    response_class=Response,
+    responses=ok(
+        {
+            "application/json": schema_of(
+                ["collections", "links"], collections={"type": "array", "items": _COLLECTION}, links="links"
+            )
+        },
+        "Collections",
+    ),
+)
+def collections(request: Request) -> Response:
+    records = visible_datasets(request, DatasetKind.VECTOR_LAYER)
+    url = f"{_base(request)}/collections"
+    body = {
+        "collections": [collection(request, record) for record in records if record.latest],
+        "links": [{"href": url, "rel": "self", "type": "application/json", "title": "collections"}],
+    }
+    return cached(request, json_bytes(body), private=_private(request))
+
+
+@router.get(
+    "/collections/{collectionId}",
+    summary="One collection",
+    response_class=Response,
+    responses=ok({"application/json": _COLLECTION}, "The collection", 404),
+)
+def collection_detail(request: Request, collection_id: CollectionId) -> Response:
+    record = find_dataset(request, collection_id, DatasetKind.VECTOR_LAYER)
+    return cached(request, json_bytes(collection(request, record)), private=_private(request))
+
+
+def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    if text is None:
+        return None
+    try:
+        numbers = [float(part) for part in text.split(",")]
+    except ValueError:
+        numbers = []
+    if len(numbers) == 6:
+        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
+    if (
+        len(numbers) != 4
+        or not all(-180 <= numbers[i] <= 180 for i in (0, 2))
+        or not (-90 <= numbers[1] <= numbers[3] <= 90)
+    ):
+        raise InputError(
+            f"bbox={text!r} is not a longitude/latitude box.",
+            hint="give min_lon,min_lat,max_lon,max_lat in degrees, e.g. bbox=100,20,110,30.",
+        )
+    return numbers[0], numbers[1], numbers[2], numbers[3]
+
+
+def _instant(text: str) -> str | None:
+    if text in ("", ".."):
+        return None
+    try:
+        value = (
+            dt.datetime.fromisoformat(text)
+            if "T" in text or " " in text
+            else dt.datetime.fromisoformat(text + "T00:00:00+00:00")
+        )
+    except ValueError:
+        raise InputError(
+            f"datetime {text!r} is not an RFC 3339 date or date-time.",
+            hint="use e.g. 2024-05-01, 2024-05-01T00:00:00Z, 2024-01-01/2024-12-31 or 2024-01-01/..",
+        ) from None
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+
+
+def _interval(text: str | None) -> tuple[str | None, str | None] | None:
+    if text is None:
+        return None
+    if "/" in text:
+        start, _, end = text.partition("/")
+        return _instant(start), _instant(end)
+    if text.endswith("Z") or "T" in text:
+        moment = _instant(text)
+        return moment, moment
+    day = _instant(text)
+    following = _instant((dt.date.fromisoformat(text) + dt.timedelta(days=1)).isoformat()) if day else None
+    return day, following
+
+
+def _filters(request: Request, record: DatasetRecord) -> tuple[tuple[str, str], ...]:
+    assert record.latest is not None
+    names = {name for name, _ in properties_of(record.latest)}
+    chosen = []
+    for name, value in sorted(request.query_params.multi_items()):
+        if name in _RESERVED:
+            continue
+        if name not in names:
+            raise InputError(
+                f"Unknown query parameter {name!r} for collection {record.id!r}.",
+                hint="use bbox, datetime, limit, offset, or a property name as a filter: "
+                + ", ".join(sorted(names))
+                + ".",
+            )
+        chosen.append((name, value))
+    return tuple(chosen)
+
+
+_FEATURE = schema_of(["type", "geometry", "properties"], type={"type": "string", "enum": ["Feature"]}, id={"type": "integer"}, geometry={"type": ["object", "null"]} , properties={"type": ["object", "null"]})  # fmt: skip
+_FEATURES = schema_of(["type", "features"], type={"type": "string", "enum": ["FeatureCollection"]}, features={"type": "array", "items": _FEATURE}, numberMatched={"type": "integer"}, numberReturned={"type": "integer"}, links="links")  # fmt: skip
+
+
+@router.get(
+    "/collections/{collectionId}/items",
+    summary="Features of a collection",
+    response_class=Response,
+    responses=ok({GEOJSON: _FEATURES}, "A page of features (GeoJSON)", 404),
+)
+def items(
+    request: Request,
+    collection_id: CollectionId,
+    bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat (CRS84)")] = None,
+    datetime: Annotated[
+        str | None, Query(description="RFC 3339 instant or interval (a/b, ../b, a/..)")
+    ] = None,
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            description="Features per page (above 10000 means 10000)",
+            json_schema_extra={"maximum": 10000},
+        ),
+    ] = 10,
+    offset: Annotated[int, Query(ge=0, le=2**62, description="Features to skip")] = 0,
+    f: Annotated[
+        str | None,
+        Query(description="Output format: json or geojson (the only one)", pattern="^(json|geojson)$"),
+    ] = None,
+) -> Response:
+    record = find_dataset(request, collection_id, DatasetKind.VECTOR_LAYER)
+    context = get_context(request)
+    version, path = context.store.locate(record.id, record.latest.number if record.latest else None)
+    query = ItemsQuery(
+        bbox=_bbox(bbox),
+        interval=_interval(datetime),
+        filters=_filters(request, record),
+        limit=min(limit, context.options.max_items),
+        offset=offset,
+    )
+    matched, features = context.features.items(path, version, query)
+    links = page_links(request, offset, query.limit, len(features), matched, GEOJSON)
+    links.append({"href": f"{_base(request)}/collections/{record.id}", "rel": "collection", "type": "application/json", "title": "the collection"})  # fmt: skip
+    head = json.dumps({"type": "FeatureCollection", "numberMatched": matched, "numberReturned": len(features), "links": links}, ensure_ascii=False, sort_keys=True)  # fmt: skip
+    body = (head[:-1] + ',"features":[' + ",".join(features) + "]}").encode("utf-8")
+    return cached(request, body, GEOJSON, private=_private(request))
+
+
+@router.get(
+    "/collections/{collectionId}/items/{featureId}",
+    summary="One feature",
+    response_class=Response,
+    responses=ok({GEOJSON: _FEATURE}, "The feature (GeoJSON)", 404),
+)
+def item(
+    request: Request,
+    collection_id: CollectionId,
+    feature_id: Annotated[
+        int, Path(alias="featureId", ge=1, le=2**62, description="Feature id (row number)")
+    ],
+) -> Response:
+    record = find_dataset(request, collection_id, DatasetKind.VECTOR_LAYER)
+    context = get_context(request)
+    version, path = context.store.locate(record.id, record.latest.number if record.latest else None)
+    text = context.features.item(path, version, feature_id)
+    if text is None:
+        from fastapi import HTTPException
+
+        raise HTTPException(404, f"Collection {record.id!r} has no feature {feature_id}.")
+    feature = json.loads(text)
+    base = f"{_base(request)}/collections/{record.id}"
+    feature["links"] = [
+        {"href": f"{base}/items/{feature_id}", "rel": "self", "type": GEOJSON, "title": "this feature"},
+        {"href": base, "rel": "collection", "type": "application/json", "title": "the collection"},
+    ]
+    return cached(request, json_bytes(feature), GEOJSON, private=_private(request))
