@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from greenbri.adapters.readers.base import ReadOptions
 from greenbri.adapters.sources.context import FetchContext
 from greenbri.adapters.sources.http import HttpClient
 from greenbri.adapters.sources.mirror import Mirror
 from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.factory import open_store
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.config import Settings
 
-__all__ = ["build_fetch_context", "build_http_client", "build_store", "read_options"]
+__all__ = ["build_dataset_store", "build_fetch_context", "build_http_client", "build_store", "read_options"]
+
+
+def build_dataset_store(settings: Settings) -> DatasetStore:
+    """The store GREENBRI_STORE selects: embedded (DuckDB + GeoParquet) or PostGIS."""
+    return open_store(settings.store, data_dir=settings.data_dir, lock_timeout_s=settings.lock_timeout_s)
 
 
 def build_store(settings: Settings) -> EmbeddedStore:
-    """The store the settings select (the embedded DuckDB + GeoParquet store)."""
-    return EmbeddedStore(settings.data_dir, lock_timeout_s=settings.lock_timeout_s)
+    """The store the settings select, typed as the embedded store its callers still expect.
+
+    With a PostgreSQL URL this is a PostgisStore, which implements the same DatasetStore
+    interface; the cast goes when the usecases are typed against DatasetStore.
+    """
+    return cast(EmbeddedStore, build_dataset_store(settings))
 
 
 def build_http_client(settings: Settings) -> HttpClient:
