@@ -11,6 +11,11 @@ Which values count: hourly rows (``averaging = '1h'``) with a value and none of 
 ``excluded_flags`` bits (default: the ingest flags ``MISSING``, ``NEGATIVE``,
 ``OUT_OF_RANGE``, ``SOURCE_INVALID``). Nothing is deleted: excluded values simply do not
 count towards a day's valid hours.
+
+Daily sums are added as ``DECIMAL(18, 6)`` (each value rounded to 1e-6 of its unit, far below any
+instrument's resolution): decimal addition is exact, so a day's sum does not depend on the order
+DuckDB's threads add in, and the same readings give bit-identical means in any process, on any
+engine (a double ``sum`` differs in its last bits from run to run).
 """
 
 from __future__ import annotations
@@ -116,7 +121,8 @@ def scan_daily(
     query = f"""
         SELECT station_id, parameter, unit,
                CAST((epoch_us(time_utc) + {offset}) // {_MICROSECONDS_PER_DAY} AS INTEGER) AS day,
-               CAST(count(*) AS SMALLINT) AS n, sum(value) AS total, max(value) AS highest
+               CAST(count(*) AS SMALLINT) AS n,
+               CAST(sum(CAST(value AS DECIMAL(18, 6))) AS DOUBLE) AS total, max(value) AS highest
         {source}
         GROUP BY ALL
     """

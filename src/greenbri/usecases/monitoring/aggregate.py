@@ -1,0 +1,114 @@
+"""Monitoring aggregation as a per-partition kernel: daily values and AQI per station, on any engine.
+
+:func:`aggregate_daily` splits the stations into partitions and runs
+:func:`aggregate_partition` on each with an :class:`~greenbri.adapters.engines.Engine`
+(local, or a Dask cluster): one DuckDB scan of the readings Parquet files for the partition's
+stations, the daily series under a standard's rules
+(:func:`~greenbri.usecases.monitoring.derived.daily_series`) and the daily AQI
+(:func:`~greenbri.usecases.monitoring.daily_indicators.daily_aqi`). Every station's days are
+computed from that station's readings alone and station-days without any value are dropped,
+so the concatenated table is the same whatever the partitioning or the engine
+(``tests/engines/test_monitoring_engines.py`` checks this).
+
+The result is an Arrow table, one row per station and local day: ``station_id``, ``day``, one
+column per daily key of the rules (``pm25_24h``, ``o3_8h`` ...), ``aqi``, ``category``
+(index, -1 for NO DATA) and ``engine``; sorted by station and day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from greenbri.adapters.engines import Engine, LocalEngine
+from greenbri.core.errors import InputError
+from greenbri.usecases.monitoring.daily_indicators import daily_aqi
+from greenbri.usecases.monitoring.derived import daily_series
+from greenbri.usecases.monitoring.readings_scan import open_parquet_readings
+
+__all__ = ["AggregationInputs", "aggregate_daily", "aggregate_partition", "stations_in"]
+
+
+@dataclass(frozen=True)
+class AggregationInputs:
+    """What every partition needs (shipped to each worker once)."""
+
+    readings_glob: str
+    rules: str = "cn"
+    utc_offset_hours: int = 8
+    fallback_engine: str | None = None
+    reference_conditions: str = "cn-gb3095-2018"
+
+
+def stations_in(readings_glob: str) -> list[str]:
+    """The station ids with readings in ``readings_glob``, sorted."""
+    connection, relation = open_parquet_readings(readings_glob)
+    try:
+        rows = connection.execute(f"SELECT DISTINCT station_id FROM {relation} ORDER BY 1").fetchall()
+    finally:
+        connection.close()
+    return [row[0] for row in rows]
+
+
+def aggregate_partition(inputs: AggregationInputs, stations: tuple[str, ...]) -> pa.Table:
+    """Daily values and AQI of ``stations`` (see the module docstring)."""
+    connection, relation = open_parquet_readings(inputs.readings_glob)
+    try:
+        series = daily_series(
+            connection,
+            relation,
+            rules=(inputs.rules,),
+            utc_offset_hours=inputs.utc_offset_hours,
+            stations=stations,
+            reference_conditions=inputs.reference_conditions,
+        )[inputs.rules]
+    finally:
+        connection.close()
+    result = daily_aqi(series, inputs.rules, fallback_engine=inputs.fallback_engine)
+    keys = sorted(series.values)
+    values = np.stack([series.values[key] for key in keys])
+    present = ~np.all(np.isnan(values), axis=0)
+    station_index, day_index = np.nonzero(present)
+    columns: dict[str, pa.Array] = {
+        "station_id": pa.array(np.asarray(series.stations, dtype=object)[station_index], pa.string()),
+        "day": pa.array(series.days[day_index]),
+    }
+    for key in keys:
+        columns[key] = pa.array(series.values[key][station_index, day_index], pa.float64(), from_pandas=True)
+    columns["aqi"] = pa.array(result.aqi[station_index, day_index], pa.float64(), from_pandas=True)
+    columns["category"] = pa.array(result.category[station_index, day_index], pa.int8())
+    engines = np.asarray(result.engines, dtype=object)
+    columns["engine"] = pa.array(engines[result.engine_code[station_index, day_index]], pa.string())
+    return pa.table(columns)
+
+
+def aggregate_daily(
+    inputs: AggregationInputs,
+    *,
+    engine: Engine | None = None,
+    stations_per_partition: int = 100,
+    stations: list[str] | None = None,
+) -> pa.Table:
+    """Daily values and AQI of every station with readings, computed per partition on ``engine``."""
+    if stations_per_partition < 1:
+        raise InputError(
+            f"{stations_per_partition} stations per partition.", hint="use 1 or more stations per partition."
+        )
+    names = stations if stations is not None else stations_in(inputs.readings_glob)
+    if not names:
+        raise InputError(
+            f"No readings in {inputs.readings_glob!r}.",
+            hint="ingest readings first (greenbri monitor ingest).",
+        )
+    partitions = [
+        tuple(names[start : start + stations_per_partition])
+        for start in range(0, len(names), stations_per_partition)
+    ]
+    tables = (engine or LocalEngine()).map_partitions(aggregate_partition, inputs, partitions)
+    fixed = ("station_id", "day", "aqi", "category", "engine")
+    keys = sorted({name for table in tables for name in table.column_names} - set(fixed))
+    combined = pa.concat_tables(tables, promote_options="default")
+    ordered = combined.select([*fixed[:2], *keys, *fixed[2:]])
+    return ordered.sort_by([("station_id", "ascending"), ("day", "ascending")])
