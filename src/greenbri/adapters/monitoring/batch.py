@@ -17,6 +17,7 @@ import pyarrow as pa
 from greenbri.core.monitoring.readings import READING_COLUMNS, STATION_COLUMNS
 
 __all__ = [
+    "PARSED_SCHEMA",
     "READING_SCHEMA",
     "SOURCE_ROW",
     "STATION_SCHEMA",
@@ -25,8 +26,11 @@ __all__ = [
     "SideTable",
     "arrow_schema",
     "empty_readings",
+    "keys_unique",
+    "plain_type",
     "readings_block",
     "rows_unique",
+    "same_layout",
     "stations_table",
 ]
 
@@ -48,7 +52,10 @@ def arrow_schema(columns: Mapping[str, str]) -> pa.Schema:
 
 READING_SCHEMA = arrow_schema(READING_COLUMNS)
 STATION_SCHEMA = arrow_schema(STATION_COLUMNS)
-_PARSED_SCHEMA = pa.schema([*READING_SCHEMA, pa.field(SOURCE_ROW, pa.int64())])
+#: The readings a reader hands over: the contract columns and :data:`SOURCE_ROW`. A reader may give
+#: a string column dictionary-encoded (same values, see :func:`same_layout`).
+PARSED_SCHEMA = pa.schema([*READING_SCHEMA, pa.field(SOURCE_ROW, pa.int64())])
+_PARSED_SCHEMA = PARSED_SCHEMA
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,25 @@ def rows_unique(station_ids: pa.Array, times: np.ndarray) -> bool:
     if len(times) < 2:
         return True
     codes = station_ids.dictionary_encode().indices.to_numpy(zero_copy_only=False)
-    frame = pd.DataFrame({"station": codes, "time": times.view(np.int64)})
+    return keys_unique(codes, times)
+
+
+def keys_unique(codes: np.ndarray, times: np.ndarray) -> bool:
+    """True when no two (station code, ``datetime64``) pairs are equal. Vectorised: one int64 key per
+    row when it fits (a linear check when the keys increase, as in a file sorted by station and time;
+    a sort otherwise), pandas' hashing when it does not."""
+    if len(times) < 2:
+        return True
+    micros = times.view(np.int64)
+    low, high = int(micros.min()), int(micros.max())
+    stations = int(codes.max()) + 1
+    if high - low < (1 << 62) // max(stations, 1):
+        keys = codes.astype(np.int64) * (high - low + 1) + (micros - low)
+        if bool(np.all(keys[1:] > keys[:-1])):
+            return True
+        ordered = np.sort(keys)
+        return not bool(np.any(ordered[1:] == ordered[:-1]))
+    frame = pd.DataFrame({"station": codes, "time": micros})
     return not bool(frame.duplicated().any())
 
 
@@ -151,6 +176,19 @@ def readings_block(
 
 def empty_readings() -> pa.Table:
     return _PARSED_SCHEMA.empty_table()
+
+
+def plain_type(kind: pa.DataType) -> pa.DataType:
+    """The type of the values of a dictionary type; other types as they are."""
+    return kind.value_type if pa.types.is_dictionary(kind) else kind
+
+
+def same_layout(schema: pa.Schema, expected: pa.Schema) -> bool:
+    """True when ``schema`` has ``expected``'s columns, in order, with its types once dictionary
+    encoding is set aside (a Parquet file stores both alike)."""
+    return schema.names == expected.names and all(
+        plain_type(field.type) == kind.type for field, kind in zip(schema, expected, strict=True)
+    )
 
 
 def stations_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:

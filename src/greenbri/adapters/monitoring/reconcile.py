@@ -31,9 +31,10 @@ _SAME = "(a.value IS NOT DISTINCT FROM b.value AND a.unit = b.unit)"
 
 @dataclass
 class Reconciliation:
-    """Row positions of the incoming table by outcome, and a message per rejected row."""
+    """Row positions of the incoming table by outcome (``new`` None: every row is new), and a
+    message per rejected row."""
 
-    new: np.ndarray
+    new: np.ndarray | None
     skipped_duplicate: int = 0
     skipped_existing: int = 0
     conflicts: list[RowMessage] = field(default_factory=list)
@@ -69,9 +70,48 @@ def reconcile(
     connection.register("incoming", table)
     keep = np.ones(count, dtype=bool)
     result = Reconciliation(new=np.empty(0, np.int64))
-    having = "HAVING count(*) > 1" if not known_unique else "HAVING false"
+    conflicted: set[int] = set()
+    if not known_unique:
+        _duplicates(connection, keep, conflicted, result, source)
+    result.skipped_duplicate = int(count - keep.sum()) - len(conflicted)
+    if existing_files:
+        stored = _stored_matches(connection, incoming, existing_files)
+        indices = stored.column("_index").to_numpy()
+        same = stored.column("same").to_numpy(zero_copy_only=False)
+        fresh = keep[indices]
+        result.skipped_existing = int((fresh & same).sum())
+        keep[indices] = False
+        conflicts = stored.filter(pa.array(fresh & ~same))
+        details = incoming.take(conflicts.column("_index")).select(
+            [*_KEY.split(", "), "value", "unit", SOURCE_ROW]
+        )
+        for row, other in zip(details.to_pylist(), conflicts.to_pylist(), strict=True):
+            stored_text = _value(other["stored_value"], other["stored_unit"])
+            result.conflicts.append(
+                RowMessage(
+                    source,
+                    row[SOURCE_ROW],
+                    f"{_describe(row)} is {_value(row['value'], row['unit'])} here but {stored_text} in the "
+                    f"store (batch {other['batch_id']}); the stored reading is kept",
+                    "rejected",
+                )
+            )
+    connection.unregister("incoming")
+    result.new = np.flatnonzero(keep)
+    result.conflicts.sort(key=lambda message: (message.row or 0, message.message))
+    return result
+
+
+def _duplicates(
+    connection: duckdb.DuckDBPyConnection,
+    keep: np.ndarray,
+    conflicted: set[int],
+    result: Reconciliation,
+    source: str,
+) -> None:
+    """Mark repeated keys of ``incoming``: equal repeats skipped, conflicting ones all rejected."""
     connection.execute(
-        f"CREATE OR REPLACE TEMP TABLE repeated AS SELECT {_KEY} FROM incoming GROUP BY ALL {having}"
+        f"CREATE OR REPLACE TEMP TABLE repeated AS SELECT {_KEY} FROM incoming GROUP BY ALL HAVING count(*) > 1"
     )
     duplicates = connection.execute(
         f"""
@@ -85,7 +125,6 @@ def reconcile(
     ).to_arrow_table()
     same = duplicates.column("same").to_numpy(zero_copy_only=False)
     keep[duplicates.column("_index").to_numpy()[same]] = False
-    conflicted: set[int] = set()
     for row in duplicates.filter(pa.array(~same)).to_pylist():
         pairs = (
             (row["_index"], row["line"], row["other_line"]),
@@ -97,35 +136,14 @@ def reconcile(
                 conflicted.add(index)
                 message = f"{_describe(row)} appears again at line {other} with another value"
                 result.conflicts.append(RowMessage(source, line, message, "rejected"))
-    result.skipped_duplicate = int(count - keep.sum()) - len(conflicted)
-    if existing_files:
-        stored = _stored_matches(connection, incoming, existing_files)
-        indices = stored.column("_index").to_numpy()
-        same = stored.column("same").to_numpy(zero_copy_only=False)
-        fresh = keep[indices]
-        result.skipped_existing = int((fresh & same).sum())
-        keep[indices] = False
-        for row in stored.filter(pa.array(fresh & ~same)).to_pylist():
-            stored_text = _value(row["stored_value"], row["stored_unit"])
-            result.conflicts.append(
-                RowMessage(
-                    source,
-                    row["line"],
-                    f"{_describe(row)} is {_value(row['value'], row['unit'])} here but {stored_text} in the "
-                    f"store (batch {row['batch_id']}); the stored reading is kept",
-                    "rejected",
-                )
-            )
-    connection.unregister("incoming")
-    result.new = np.flatnonzero(keep)
-    result.conflicts.sort(key=lambda message: (message.row or 0, message.message))
-    return result
 
 
 def _stored_matches(
     connection: duckdb.DuckDBPyConnection, incoming: pa.Table, existing_files: Sequence[Path]
 ) -> pa.Table:
-    """Incoming rows whose key is stored, with the stored value.
+    """Incoming rows (``_index``) whose key is stored, whether the stored reading is the same, and
+    the stored value, unit and batch where it is not (only conflicts carry text, so a file that
+    repeats millions of stored readings does not bring them back as strings).
 
     The station list and time range are given as constants so that DuckDB skips, from the Parquet
     statistics, the row groups (and files) of other stations and times.
@@ -136,12 +154,16 @@ def _stored_matches(
     first, last = (f"TIMESTAMPTZ '{moment.as_py().isoformat()}'" for moment in (low, high))
     return connection.execute(
         f"""
-        SELECT a._index, a.{SOURCE_ROW} AS line, a.station_id, a.parameter, a.averaging, a.time_utc,
-               a.value, a.unit, b.value AS stored_value, b.unit AS stored_unit, b.batch_id, {_SAME} AS same
-        FROM incoming a
-        JOIN (SELECT * FROM {parquet_source(existing_files)}
-              WHERE station_id IN ({names}) AND time_utc BETWEEN {first} AND {last}) b
-        USING ({_KEY})
-        ORDER BY a._index
+        SELECT _index, same,
+               CASE WHEN NOT same THEN stored_value END AS stored_value,
+               CASE WHEN NOT same THEN stored_unit END AS stored_unit,
+               CASE WHEN NOT same THEN batch_id END AS batch_id
+        FROM (SELECT a._index, b.value AS stored_value, b.unit AS stored_unit, b.batch_id, {_SAME} AS same
+              FROM incoming a
+              JOIN (SELECT station_id, parameter, averaging, time_utc, value, unit, batch_id
+                    FROM {parquet_source(existing_files)}
+                    WHERE station_id IN ({names}) AND time_utc BETWEEN {first} AND {last}) b
+              USING ({_KEY}))
+        ORDER BY _index
         """
     ).to_arrow_table()

@@ -26,6 +26,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,12 +38,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from greenbri.adapters.monitoring.batch import SOURCE_ROW, STATION_SCHEMA, ParsedInput, SideTable
+from greenbri.adapters.monitoring.batch import (
+    SOURCE_ROW,
+    STATION_SCHEMA,
+    ParsedInput,
+    SideTable,
+)
 from greenbri.adapters.monitoring.outcome import BatchOutcome, batch_identifier
 from greenbri.adapters.monitoring.reconcile import Reconciliation, parquet_source, reconcile
 from greenbri.adapters.monitoring.station_merge import merge_stations
+from greenbri.adapters.monitoring.store_files import WRITERS, by_year, fsync_file, with_batch, write_parquet
 from greenbri.adapters.stores.duckdb_engine import connect as duckdb_connect
-from greenbri.adapters.stores.files import fsync_directory, fsync_tree, write_json_atomic
+from greenbri.adapters.stores.files import fsync_directory, write_json_atomic
 from greenbri.adapters.stores.locking import write_lock
 from greenbri.core.errors import ReadingConflictError, StoreError
 from greenbri.core.monitoring.readings import READING_COLUMNS
@@ -51,9 +58,6 @@ __all__ = ["LEDGER_FORMAT", "ReadingsStore"]
 
 #: Version of ``batches.json``'s layout.
 LEDGER_FORMAT = 1
-_ROW_GROUP_SIZE = 1 << 17
-#: Above this many runs of consecutive rows in one year, rows are sorted by year before splitting.
-_MAX_RUNS = 4096
 
 
 class ReadingsStore:
@@ -163,7 +167,7 @@ class ReadingsStore:
                     return BatchOutcome.from_entry(entry, created=False)
             existing = _overlapping(self, entries, parsed.readings)
             if parsed.unique_keys and not existing:
-                verdict = Reconciliation(new=np.arange(parsed.readings.num_rows))
+                verdict = Reconciliation(new=None)
             else:
                 connection = duckdb.connect()
                 try:
@@ -183,11 +187,11 @@ class ReadingsStore:
                     hint="correct the input, or ingest without --strict to store the rest and report these.",
                 )
             kept = parsed.readings
-            if len(verdict.new) < kept.num_rows:
+            if verdict.new is not None and len(verdict.new) < kept.num_rows:
                 kept = kept.take(pa.array(verdict.new))
             new = kept.drop_columns([SOURCE_ROW])
             side = {name: _side(self, entries, name, table) for name, table in parsed.side_tables.items()}
-            tables = {name: _with_batch(table, batch_id) for name, table in {"readings": new, **side}.items()}
+            tables = {name: with_batch(table, batch_id) for name, table in {"readings": new, **side}.items()}
             stations, changes, added = merge_stations(self.stations(), parsed.stations)
             files = self._publish(batch_id, tables, stations)
             outcome = BatchOutcome.build(
@@ -212,21 +216,23 @@ class ReadingsStore:
     ) -> dict[str, list[str]]:
         staging = self.root / "staging" / secrets.token_hex(8)
         written: dict[str, list[str]] = {}
-        for name, table in tables.items():
-            for year, part in _by_year(table):
-                relative = f"{name}/year={year}/{batch_id}.parquet"
-                (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-                pq.write_table(
-                    part,
-                    staging / relative,
-                    compression="zstd",
-                    compression_level=1,
-                    row_group_size=_ROW_GROUP_SIZE,
-                )
-                written.setdefault(name, []).append(relative)
+        jobs = [
+            (f"{name}/year={year}/{batch_id}.parquet", part)
+            for name, table in tables.items()
+            for year, part in by_year(table)
+        ]
+        for relative, _part in jobs:
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+        with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+            # Largest first, so the last file to finish is a small one.
+            ordered = sorted(jobs, key=lambda job: -job[1].num_rows)
+            list(pool.map(lambda job: write_parquet(job[1], staging / job[0]), ordered))
+        for relative, _part in jobs:
+            name = relative.split("/", 1)[0]
+            written.setdefault(name, []).append(relative)
         (staging / "stations.parquet").parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(stations, staging / "stations.parquet", compression="zstd")
-        fsync_tree(staging)
+        fsync_file(staging / "stations.parquet")
         for relative in sorted(name for names in written.values() for name in names):
             target = self.root / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -236,33 +242,6 @@ class ReadingsStore:
         fsync_directory(self.root)
         shutil.rmtree(staging, ignore_errors=True)
         return {name: sorted(names) for name, names in written.items()}
-
-
-def _with_batch(table: pa.Table, batch_id: str) -> pa.Table:
-    if "batch_id" not in table.schema.names:
-        return table
-    column = pa.repeat(pa.scalar(batch_id), table.num_rows)
-    return table.set_column(table.schema.get_field_index("batch_id"), "batch_id", column)
-
-
-def _by_year(table: pa.Table) -> Iterator[tuple[int, pa.Table]]:
-    if table.num_rows == 0:
-        return
-    micros = table.column("time_utc").combine_chunks().cast(pa.int64()).to_numpy(zero_copy_only=False)
-    years = micros.astype("datetime64[us]").astype("datetime64[Y]").astype(np.int64) + 1970
-    if np.all(years == years[0]):
-        yield int(years[0]), table
-        return
-    edges = np.flatnonzero(np.diff(years)) + 1
-    if len(edges) > _MAX_RUNS:  # unordered input: one sort instead of many slices
-        order = np.argsort(years, kind="stable")
-        table, years = table.take(pa.array(order)), years[order]
-        edges = np.flatnonzero(np.diff(years)) + 1
-    runs: dict[int, list[pa.Table]] = {}
-    for start, stop in zip([0, *edges.tolist()], [*edges.tolist(), len(years)], strict=True):
-        runs.setdefault(int(years[start]), []).append(table.slice(start, stop - start))  # zero-copy
-    for year in sorted(runs):
-        yield year, pa.concat_tables(runs[year])
 
 
 def _overlapping(store: ReadingsStore, entries: list[dict[str, Any]], readings: pa.Table) -> list[Path]:

@@ -1,8 +1,11 @@
 """Loading CSV / TSV / XLSX files (optionally gzipped) into Arrow, fast, with named bad rows.
 
 CSV is read by :func:`pyarrow.csv.read_csv` (multi-threaded, vectorised); numeric columns are
-parsed as float64 directly. If a numeric column holds text, only those columns are read again as
-text and every cell that is not a number becomes missing with a message naming its line. A file
+parsed as float64 directly, and ``categorical`` text columns (station names: few distinct values)
+dictionary-encoded while they are read. If a numeric column holds text, the file is read again with
+the numeric columns as text: a column whose cells all convert (after trimming, as the CSV parser
+does) gives the same numbers as the first pass; in a column that does not, every cell that is not a
+number becomes missing with a message naming its line. A file
 that ends in the middle (truncated gzip stream, last row cut short) raises
 :class:`~greenbri.core.errors.MalformedInputError`: nothing of it is stored.
 """
@@ -35,7 +38,8 @@ _HEADER_LINES = 1
 
 @dataclass
 class LoadedTable:
-    """The columns asked for; ``numbers`` as float64 numpy arrays, the rest as Arrow strings."""
+    """The columns asked for; ``numbers`` as float64 numpy arrays, the rest as Arrow strings
+    (dictionary-encoded for the ``categorical`` columns of a CSV)."""
 
     numbers: dict[str, np.ndarray]
     texts: dict[str, pa.Array]
@@ -57,20 +61,33 @@ def load_table(
     encoding: str = "utf-8",
     delimiter: str | None = None,
     source: str,
+    categorical: Sequence[str] = (),
 ) -> LoadedTable:
-    """Read the ``numeric`` and ``text`` columns of ``path``."""
+    """Read the ``numeric`` and ``text`` columns of ``path`` (``categorical``: a subset of ``text``)."""
     if _is_excel(path):
         raw = _read_excel(path, [*numeric, *text], null_values, source)
         return _parse_numbers(raw, numeric, text, source, [])
     delimiter = delimiter or ("\t" if ".tsv" in [s.lower() for s in path.suffixes] else ",")
     try:
-        raw = _read_csv(path, numeric, text, null_values, encoding, delimiter, source, as_text=())
+        raw = _read_csv(
+            path, numeric, text, null_values, encoding, delimiter, source, as_text=(), categorical=categorical
+        )
         return _parse_numbers(raw, (), text, source, [], numbers=numeric)
     except pa.ArrowInvalid as error:
         match = _CONVERSION_ERROR.search(str(error))
         if match is None:
             raise _malformed(path, error, source) from None
-    raw = _read_csv(path, numeric, text, null_values, encoding, delimiter, source, as_text=numeric)
+    raw = _read_csv(
+        path,
+        numeric,
+        text,
+        null_values,
+        encoding,
+        delimiter,
+        source,
+        as_text=numeric,
+        categorical=categorical,
+    )
     return _parse_numbers(raw, numeric, text, source, [])
 
 
@@ -93,6 +110,7 @@ def _read_csv(
     source: str,
     *,
     as_text: Sequence[str],
+    categorical: Sequence[str] = (),
 ) -> pa.Table:
     bad_rows: list[pa_csv.InvalidRow] = []
 
@@ -102,6 +120,7 @@ def _read_csv(
 
     types = {name: (pa.string() if name in as_text else pa.float64()) for name in numeric}
     types.update({name: pa.string() for name in text})
+    types.update({name: pa.dictionary(pa.int32(), pa.string()) for name in categorical if name in types})
     try:
         table = pa_csv.read_csv(
             path,
@@ -197,6 +216,11 @@ def _parse_numbers(
     parsed = {name: _float_array(raw.column(name)) for name in numbers}
     for name in as_text:
         trimmed = pc.utf8_trim_whitespace(raw.column(name).cast(pa.string()))
+        try:  # the column converts as a whole: the numbers the first pass would have given
+            parsed[name] = _float_array(pc.cast(trimmed, pa.float64()))
+            continue
+        except pa.ArrowInvalid:
+            pass
         column = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
         is_number = pc.fill_null(pc.match_substring_regex(column, _NUMBER), True)
         bad = np.flatnonzero(~is_number.to_numpy(zero_copy_only=False))
@@ -212,8 +236,14 @@ def _parse_numbers(
             )
         cleaned = pc.if_else(is_number, column, pa.scalar(None, pa.string()))
         parsed[name] = _float_array(pc.cast(cleaned, pa.float64()))
-    texts = {name: raw.column(name).combine_chunks().cast(pa.string()) for name in text}
+    texts = {name: _text_array(raw.column(name)) for name in text}
     return LoadedTable(parsed, texts, raw.num_rows, messages)
+
+
+def _text_array(column: pa.ChunkedArray) -> pa.Array:
+    if pa.types.is_dictionary(column.type):  # one dictionary for all chunks
+        return column.unify_dictionaries().combine_chunks()
+    return column.combine_chunks().cast(pa.string())
 
 
 def _float_array(column: pa.ChunkedArray | pa.Array) -> np.ndarray:

@@ -20,19 +20,19 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from greenbri.adapters.monitoring.batch import (
     ParsedInput,
     RowMessage,
     empty_readings,
+    keys_unique,
     readings_block,
-    rows_unique,
     stations_table,
 )
 from greenbri.adapters.monitoring.table_files import LoadedTable, load_table
 from greenbri.adapters.monitoring.times import ConvertedTimes, parse_timezone, parts_to_utc, strings_to_utc
 from greenbri.adapters.monitoring.unit_choice import normalise_unit, storage_unit
+from greenbri.adapters.monitoring.wide import StationCodes, WideColumn, wide_readings
 from greenbri.core.errors import InputError
 from greenbri.core.monitoring.ingest_checks import point_flags
 from greenbri.core.monitoring.readings import PARAMETERS
@@ -141,20 +141,12 @@ def _times(loaded: LoadedTable, mapping: TableMapping, source: str) -> Converted
     return times
 
 
-def _stations(loaded: LoadedTable, mapping: TableMapping) -> pa.Array:
+def _stations(loaded: LoadedTable, mapping: TableMapping) -> StationCodes:
     if mapping.station_column:
-        ids = pc.utf8_trim_whitespace(loaded.texts[mapping.station_column])
-        if mapping.station_values:
-            encoded = ids.dictionary_encode()
-            names = [
-                mapping.station_values.get(name, mapping.station_prefix + name)
-                for name in encoded.dictionary.to_pylist()
-            ]
-            return pa.DictionaryArray.from_arrays(encoded.indices, pa.array(names, pa.string())).cast(
-                pa.string()
-            )
-        return pc.binary_join_element_wise(mapping.station_prefix, ids, "") if mapping.station_prefix else ids
-    return pa.array([mapping.station_id] * loaded.row_count, pa.string())
+        return StationCodes.from_names(
+            loaded.texts[mapping.station_column], dict(mapping.station_values), mapping.station_prefix
+        )
+    return StationCodes.single(str(mapping.station_id), loaded.row_count)
 
 
 def read_table(
@@ -173,14 +165,15 @@ def read_table(
         null_values=mapping.null_values,
         encoding=mapping.encoding,
         source=source,
+        categorical=[mapping.station_column] if mapping.station_column else [],
     )
     messages = list(loaded.messages)
     times = _times(loaded, mapping, source)
-    station_ids = _stations(loaded, mapping)
+    stations = _stations(loaded, mapping)
     rejected = set(times.problems)
     for position, reason in sorted(times.problems.items()):
         messages.append(RowMessage(source, position + 2, reason, "rejected"))
-    for position in np.flatnonzero(station_ids.is_null().to_numpy(zero_copy_only=False)).tolist():
+    for position in np.flatnonzero(stations.codes < 0).tolist():
         rejected.add(position)
         messages.append(RowMessage(source, position + 2, "no station id", "rejected"))
     keep = np.ones(loaded.row_count, bool)
@@ -189,37 +182,41 @@ def read_table(
     if progress:
         progress(f"converting {source}")
     if mapping.layout == "wide":
-        blocks = _wide_blocks(loaded, mapping, times, station_ids, keep, timezone_label, source)
+        readings = wide_readings(
+            _wide_columns(loaded, mapping, source),
+            stations,
+            times.utc,
+            keep,
+            source_timezone=timezone_label,
+            averaging=mapping.averaging,
+        )
+        unique = keys_unique(stations.codes[keep], times.utc[keep])
+        present = np.bincount(stations.codes[keep], minlength=len(stations.ids)) > 0
+        found = {
+            station: set(mapping.parameters.values())
+            for station, seen in zip(stations.ids, present.tolist(), strict=True)
+            if seen
+        }
     else:
+        station_ids = stations.strings()
         blocks = _long_blocks(loaded, mapping, times, station_ids, keep, timezone_label, source, messages)
-    readings = pa.concat_tables(blocks) if blocks else empty_readings()
-    stations = _station_rows(readings, loaded, mapping, station_ids, keep)
+        readings = pa.concat_tables(blocks) if blocks else empty_readings()
+        unique = False
+        found = _parameters_found(readings)
     return ParsedInput(
         source=mapping.source,
         input_name=source,
         readings=readings,
-        stations=stations,
+        stations=_station_rows(found, loaded, mapping, stations, keep),
         rows_read=loaded.row_count,
         messages=messages,
         rows_rejected=len(rejected),
-        unique_keys=mapping.layout == "wide"
-        and rows_unique(station_ids.filter(pa.array(keep)), times.utc[keep]),
+        unique_keys=unique,
     )
 
 
-def _wide_blocks(
-    loaded: LoadedTable,
-    mapping: TableMapping,
-    times: ConvertedTimes,
-    station_ids: pa.Array,
-    keep: np.ndarray,
-    timezone_label: str,
-    source: str,
-) -> list[pa.Table]:
-    rows = np.flatnonzero(keep)
-    stations = station_ids.take(pa.array(rows)) if len(rows) < len(keep) else station_ids
-    time_utc = pa.array(times.utc[rows], pa.timestamp("us")).cast(pa.timestamp("us", tz="UTC"))
-    blocks = []
+def _wide_columns(loaded: LoadedTable, mapping: TableMapping, source: str) -> list[WideColumn]:
+    columns = []
     for column, parameter in mapping.parameters.items():
         if parameter not in PARAMETERS:
             raise InputError(
@@ -235,21 +232,8 @@ def _wide_blocks(
         unit, factor = storage_unit(
             parameter, normalise_unit(mapping.units[parameter], source=source, column=column)
         )
-        values = loaded.numbers[column][rows] * factor
-        blocks.append(
-            readings_block(
-                station_id=stations,
-                parameter=parameter,
-                time_utc=time_utc,
-                source_timezone=timezone_label,
-                averaging=mapping.averaging,
-                values=values,
-                unit=unit,
-                flags=point_flags(values, parameter, unit),
-                source_row=rows + 2,
-            )
-        )
-    return blocks
+        columns.append(WideColumn(loaded.numbers[column], parameter, unit, factor))
+    return columns
 
 
 def _long_blocks(
@@ -312,17 +296,25 @@ def _long_blocks(
     return blocks
 
 
-def _station_rows(
-    readings: pa.Table, loaded: LoadedTable, mapping: TableMapping, station_ids: pa.Array, keep: np.ndarray
-) -> pa.Table:
+def _parameters_found(readings: pa.Table) -> dict[str, set[str]]:
     pairs = readings.group_by(["station_id", "parameter"]).aggregate([]).to_pylist()
     parameters: dict[str, set[str]] = {}
     for pair in pairs:
         parameters.setdefault(pair["station_id"], set()).add(pair["parameter"])
+    return parameters
+
+
+def _station_rows(
+    parameters: dict[str, set[str]],
+    loaded: LoadedTable,
+    mapping: TableMapping,
+    stations: StationCodes,
+    keep: np.ndarray,
+) -> pa.Table:
     names: dict[str, str | None] = {}
     if mapping.station_name_column:
         name_column = loaded.texts[mapping.station_name_column]
-        first = pa.table({"id": station_ids, "name": name_column}).filter(pa.array(keep))
+        first = pa.table({"id": stations.strings(), "name": name_column}).filter(pa.array(keep))
         for row in first.group_by("id", use_threads=False).aggregate([("name", "first")]).to_pylist():
             names[row["id"]] = row["name_first"]
     rows = []

@@ -19,7 +19,15 @@ import pyarrow.compute as pc
 
 from greenbri.core.errors import InputError
 
-__all__ = ["ConvertedTimes", "TimeZone", "parse_timezone", "parts_to_utc", "strings_to_utc"]
+__all__ = [
+    "ConvertedTimes",
+    "TimeZone",
+    "days_from_civil",
+    "parse_timezone",
+    "parts_to_utc",
+    "strings_to_utc",
+    "utc_years",
+]
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?$")
 _AWARE_SUFFIX = r"(Z|[+-]\d{2}:?\d{2})$"
@@ -82,6 +90,33 @@ def _localise(local: np.ndarray, timezone: TimeZone) -> ConvertedTimes:
     return ConvertedTimes(utc, problems)
 
 
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)
+_MICROS_PER_HOUR = 3_600_000_000
+_MICROS_PER_DAY = 24 * _MICROS_PER_HOUR
+
+
+def days_from_civil(years: np.ndarray, months: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of proleptic Gregorian dates (integer arrays, months 1-12; the result
+    has their type), vectorised integer arithmetic (H. Hinnant's ``days_from_civil``)."""
+    shifted = years - (months <= 2)
+    era = np.floor_divide(shifted, 400)
+    year_of_era = shifted - era * 400
+    day_of_year = (153 * ((months + 9) % 12) + 2) // 5 + days - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return np.asarray(era * 146097 + day_of_era - 719468)
+
+
+def utc_years(micros: np.ndarray) -> np.ndarray:
+    """Calendar year (UTC) of int64 microseconds since the epoch, by a search among year starts."""
+    if len(micros) == 0:
+        return np.empty(0, dtype=np.int64)
+    low, high = int(micros.min()) // (_MICROS_PER_DAY * 366), int(micros.max()) // (_MICROS_PER_DAY * 365)
+    candidates = np.arange(1970 + low - 1, 1970 + high + 2, dtype=np.int64)
+    ones = np.ones_like(candidates)
+    starts = days_from_civil(candidates, ones, ones) * _MICROS_PER_DAY
+    return np.asarray(candidates[np.searchsorted(starts, micros, side="right") - 1], dtype=np.int64)
+
+
 def parts_to_utc(
     year: np.ndarray,
     month: np.ndarray,
@@ -89,20 +124,27 @@ def parts_to_utc(
     hour: np.ndarray,
     timezone: TimeZone,
 ) -> ConvertedTimes:
-    """Local time from float arrays of parts (NaN: missing) to UTC; impossible dates are rejected."""
-    parts = np.vstack([year, month, day, hour])
-    valid = ~np.isnan(parts).any(axis=0)
-    filled = np.where(valid, parts, [[1970], [1], [1], [0]]).astype(np.int64)
-    years, months, days, hours = filled
-    valid &= (months >= 1) & (months <= 12) & (hours >= 0) & (hours <= 23) & (days >= 1)
-    months = np.where(valid, months, 1)
-    month_start = (years - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (months - 1)
-    month_days = ((month_start + 1).astype("datetime64[D]") - month_start.astype("datetime64[D]")).astype(
-        np.int64
+    """Local time from float arrays of parts (NaN: missing) to UTC; impossible dates are rejected.
+
+    Integer arithmetic on the parts (no per-row date objects); a fixed-offset zone is one
+    subtraction, an IANA zone goes through :func:`_localise` (daylight saving gaps and repeats).
+    """
+    parts = [np.asarray(part, dtype=np.float64) for part in (year, month, day, hour)]
+    valid = np.abs(parts[0]) < 1e6  # False for NaN too
+    for part in parts[1:]:
+        valid &= np.abs(part) < 1e6
+    years, months, days, hours = (
+        np.where(valid, part, default).astype(np.int32)
+        for part, default in zip(parts, (1970, 1, 1, 0), strict=True)
     )
-    valid &= days <= month_days
-    local = month_start.astype("datetime64[D]") + np.where(valid, days - 1, 0)
-    local = local.astype("datetime64[us]") + hours.astype("timedelta64[h]")
+    valid &= (months >= 1) & (months <= 12) & (hours >= 0) & (hours <= 23) & (days >= 1)
+    months[~valid] = 1
+    leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
+    valid &= days <= _MONTH_DAYS[months - 1] + ((months == 2) & leap)
+    days[~valid] = 1
+    micros = days_from_civil(years, months, days).astype(np.int64) * _MICROS_PER_DAY
+    micros += hours.astype(np.int64) * _MICROS_PER_HOUR
+    local = micros.view("datetime64[us]")
     local[~valid] = np.datetime64("NaT")
     converted = _localise(local, timezone)
     problems = dict(converted.problems)

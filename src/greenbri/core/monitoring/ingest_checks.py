@@ -104,17 +104,12 @@ def point_flags(values: NDArray[np.float64], parameter: str, unit: str | None = 
         int32 array of :class:`QaFlag` bits, one per value.
     """
     data = np.asarray(values, dtype=np.float64)
-    flags = np.zeros(data.shape, dtype=np.int32)
-    missing = np.isnan(data)
-    flags[missing] |= np.int32(QaFlag.MISSING)
-    present = ~missing
+    # Comparisons with NaN are false, so a missing value is never NEGATIVE nor OUT_OF_RANGE.
+    flags = np.isnan(data).astype(np.int32) * np.int32(QaFlag.MISSING)
     if parameter not in NEGATIVE_ALLOWED:
-        negative = np.zeros(data.shape, dtype=bool)
-        np.less(data, 0.0, out=negative, where=present)
-        flags[negative] |= np.int32(QaFlag.NEGATIVE)
+        flags |= (data < 0.0).astype(np.int32) * np.int32(QaFlag.NEGATIVE)
     bounds = PLAUSIBLE_RANGES.get(parameter)
     if bounds is not None and (unit is None or unit == bounds.unit):
-        outside = np.zeros(data.shape, dtype=bool)
-        np.logical_or(data < bounds.low, data > bounds.high, out=outside, where=present)
-        flags[outside] |= np.int32(QaFlag.OUT_OF_RANGE)
+        outside = (data < bounds.low) | (data > bounds.high)
+        flags |= outside.astype(np.int32) * np.int32(QaFlag.OUT_OF_RANGE)
     return flags
