@@ -56,7 +56,10 @@ def screen_with(
     start = time.perf_counter()
     chunks = [projects[a:b] for a, b in partition_bounds(len(projects), partition_size)]
     tables = join_partitions(
-        engine.map_partitions(search_partition, SharedLayers((layer,), 10_000.0), chunks), 1
+        engine.map_partitions(
+            search_partition, SharedLayers((layer,), 10_000.0), chunks, shared_key=f"{layer.reference}:10000"
+        ),
+        1,
     )
     classify_batch(screened, [(layer, tables[0])], coverage, rules)
     return time.perf_counter() - start, tables

@@ -107,3 +107,13 @@ def test_engine_options_are_checked() -> None:
         engine_from_options("local", scheduler="tcp://127.0.0.1:8786")
     with pytest.raises(InputError, match="not positive"):
         partition_bounds(10, 0)
+
+
+def test_a_named_shared_input_is_shipped_once_and_reused(dask_engine: DaskEngine) -> None:
+    shared = SharedLayers(layers(), 5_000.0)
+    chunks = [projects(400)[start : start + 100] for start in range(0, 400, 100)]
+    first = dask_engine.map_partitions(search_partition, shared, chunks, shared_key="layers@v1")
+    shipped = dict(dask_engine._shipped)
+    second = dask_engine.map_partitions(search_partition, shared, chunks, shared_key="layers@v1")
+    assert list(shipped) == ["layers@v1"] and dask_engine._shipped == shipped
+    assert all(same(a, b) for a, b in zip(join_partitions(first, 2), join_partitions(second, 2), strict=True))

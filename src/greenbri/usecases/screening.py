@@ -341,7 +341,8 @@ def screen_portfolio(
     if located and layers:
         chunks = [geometries[start:stop] for start, stop in partition_bounds(len(geometries), partition_size)]
         shared = SharedLayers(tuple(item.layer for item in layers), distance)
-        results = (engine or LocalEngine()).map_partitions(search_partition, shared, chunks)
+        key = f"screening:{','.join(item.layer.reference for item in layers)}:{distance}"
+        results = (engine or LocalEngine()).map_partitions(search_partition, shared, chunks, shared_key=key)
         for item, table in zip(layers, join_partitions(results, len(layers)), strict=True):
             for position, found in enumerate(table.to_hits(item.layer)):
                 hits_by_project[located[position]].extend(found)

@@ -19,7 +19,13 @@ class Engine(Protocol):
     name: str
 
     def map_partitions(
-        self, kernel: Kernel, shared: Any, partitions: Sequence[Any], *, progress: Progress | None = None
+        self,
+        kernel: Kernel,
+        shared: Any,
+        partitions: Sequence[Any],
+        *,
+        progress: Progress | None = None,
+        shared_key: str | None = None,
     ) -> list[Any]: ...
 
     def close(self) -> None: ...
@@ -35,8 +41,15 @@ class LocalEngine:
     name = "local"
 
     def map_partitions(
-        self, kernel: Kernel, shared: Any, partitions: Sequence[Any], *, progress: Progress | None = None
+        self,
+        kernel: Kernel,
+        shared: Any,
+        partitions: Sequence[Any],
+        *,
+        progress: Progress | None = None,
+        shared_key: str | None = None,
     ) -> list[Any]:
+        del shared_key  # nothing is shipped: the kernel reads ``shared`` in this process
         results = []
         for partition in partitions:
             results.append(kernel(shared, partition))

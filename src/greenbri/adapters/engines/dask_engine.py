@@ -35,6 +35,7 @@ class DaskEngine:
     def __init__(self, scheduler: str | None = None, *, workers: int = 2) -> None:
         distributed: Any = importlib.import_module("dask.distributed")
         self._cluster: Any = None
+        self._shipped: dict[str, Any] = {}
         self.client: Any
         if scheduler:
             try:
@@ -55,12 +56,29 @@ class DaskEngine:
         self.scheduler = scheduler if scheduler else self._cluster.scheduler_address
 
     def map_partitions(
-        self, kernel: Kernel, shared: Any, partitions: Sequence[Any], *, progress: Progress | None = None
+        self,
+        kernel: Kernel,
+        shared: Any,
+        partitions: Sequence[Any],
+        *,
+        progress: Progress | None = None,
+        shared_key: str | None = None,
     ) -> list[Any]:
+        """Run ``kernel(shared, partition)`` on the cluster; results in partition order.
+
+        ``shared_key`` names ``shared`` (e.g. the dataset versions of the layers): the first job
+        with a key ships ``shared`` to every worker and later jobs with the same key reuse the
+        copies already there, so a long-lived cluster ships a layer once per version, not once
+        per job. Without a key, ``shared`` is shipped for this job and released after it.
+        """
         as_completed: Any = importlib.import_module("dask.distributed").as_completed
         if not partitions:
             return []
-        shipped = self.client.scatter(shared, broadcast=True, hash=False)
+        shipped = self._shipped.get(shared_key) if shared_key else None
+        if shipped is None:
+            shipped = self.client.scatter(shared, broadcast=True, hash=False)
+            if shared_key:
+                self._shipped[shared_key] = shipped
         futures = self.client.map(
             kernel, [shipped] * len(partitions), list(partitions), pure=False, retries=TASK_RETRIES
         )
@@ -68,7 +86,8 @@ class DaskEngine:
             if progress:
                 progress(1)
         results = self.client.gather(futures)
-        self.client.cancel(shipped)
+        if not shared_key:
+            self.client.cancel(shipped)
         return list(results)
 
     def close(self) -> None:
