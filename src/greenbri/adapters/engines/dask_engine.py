@@ -75,6 +75,8 @@ class DaskEngine:
         if not partitions:
             return []
         shipped = self._shipped.get(shared_key) if shared_key else None
+        if shipped is not None and not self.client.who_has(shipped).get(shipped.key):
+            shipped = None  # every worker holding it is gone: ship it again
         if shipped is None:
             shipped = self.client.scatter(shared, broadcast=True, hash=False)
             if shared_key:
