@@ -26,12 +26,43 @@ from greenbri.services.api.limits import RateLimiter
 from greenbri.services.api.middleware import access_middleware
 from greenbri.services.api.openapi_document import as_openapi_30
 from greenbri.services.api.problems import Problem, install_problem_handlers
-from greenbri.services.api.routers import catalog, downloads, jobs, keys, ogc, screening, standards, tiles
+from greenbri.services.api.routers import (
+    alerts,
+    catalog,
+    country_profiles,
+    downloads,
+    indicators,
+    jobs,
+    keys,
+    ogc,
+    screening,
+    standards,
+    station_features,
+    stations,
+    tiles,
+)
 
 __all__ = ["ROUTERS", "create_app"]
 
-#: The router modules of the API, in the order their paths appear in the OpenAPI document.
-ROUTERS = (ogc, tiles, catalog, downloads, standards, screening, jobs, keys)
+#: The router modules of the API, in the order their paths appear in the OpenAPI document. Routes
+#: match in this order too: ``station_features`` (the OGC collection ``stations``, and
+#: ``/collections`` with it) comes before ``ogc``, whose ``/collections/{collectionId}`` would
+#: otherwise answer for it.
+ROUTERS = (
+    station_features,
+    ogc,
+    tiles,
+    catalog,
+    downloads,
+    standards,
+    screening,
+    jobs,
+    keys,
+    indicators,
+    country_profiles,
+    stations,
+    alerts,
+)
 
 _WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 

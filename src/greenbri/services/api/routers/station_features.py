@@ -1,0 +1,172 @@
+"""Monitoring stations as the OGC API - Features collection ``stations`` (GeoJSON points).
+
+The collection is not a catalog dataset: its features are the readings store's stations (one per
+station, id = station id, CRS84). This router comes before the OGC router in ``ROUTERS`` so that
+``/collections`` lists every vector layer *and* ``stations``, and ``/collections/stations...``
+answers here. Items take ``bbox``, ``limit``, ``offset`` and property filters (``country=CHN``);
+pages link to the next one (what GDAL's OAPIF driver follows).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+
+from greenbri.core.catalog import DatasetKind
+from greenbri.core.errors import InputError
+from greenbri.core.monitoring.readings import STATION_COLUMNS
+from greenbri.services.api.context import get_context, get_principal, visible_datasets
+from greenbri.services.api.documentation import OBJECT, ok, schema_of
+from greenbri.services.api.monitoring_support import in_bbox, parse_bbox, station_rows
+from greenbri.services.api.problems import PROBLEM_RESPONSES
+from greenbri.services.api.responses import cached, json_bytes, page_links
+from greenbri.services.api.routers.ogc import CRS84, GEOJSON, collection
+
+__all__ = ["COLLECTION_ID", "router"]
+
+router = APIRouter(tags=["OGC API - Features"], responses=PROBLEM_RESPONSES)
+
+COLLECTION_ID = "stations"
+_BASE = f"/collections/{COLLECTION_ID}"
+_RESERVED = {"bbox", "datetime", "limit", "offset", "f", "bbox-crs"}
+_PROPERTIES = [name for name in STATION_COLUMNS if name not in ("station_id",)]
+_FEATURE = schema_of(["type", "geometry", "properties"], type={"type": "string", "enum": ["Feature"]}, id={"type": "string"}, geometry={"type": "object", "nullable": True}, properties={"type": "object", "nullable": True})  # fmt: skip
+_FEATURES = schema_of(["type", "features"], type={"type": "string", "enum": ["FeatureCollection"]}, features={"type": "array", "items": _FEATURE}, numberMatched={"type": "integer"}, numberReturned={"type": "integer"}, links="links")  # fmt: skip
+
+
+def _url(request: Request) -> str:
+    return str(request.base_url).rstrip("/") + _BASE
+
+
+def _private(request: Request) -> bool:
+    return not get_principal(request).anonymous
+
+
+def station_collection(request: Request) -> dict[str, Any]:
+    rows = [row for row in station_rows(request) if row.get("longitude") is not None]
+    box = [-180.0, -90.0, 180.0, 90.0]
+    if rows:
+        lons, lats = [row["longitude"] for row in rows], [row["latitude"] for row in rows]
+        box = [min(lons), min(lats), max(lons), max(lats)]
+    chinese = request.headers.get("accept-language", "").lower().startswith("zh")
+    url = _url(request)
+    return {
+        "id": COLLECTION_ID,
+        "title": "监测站点" if chinese else "Monitoring stations",
+        "titles": {"en": "Monitoring stations", "zh": "监测站点"},
+        "description": "Air and water monitoring stations of the readings store / 监测数据库中的空气和水质监测站点",
+        "itemType": "feature",
+        "crs": [CRS84],
+        "storageCrs": CRS84,
+        "extent": {"spatial": {"bbox": [box], "crs": CRS84}},
+        "featureCount": len(station_rows(request)),
+        "temporalProperty": None,
+        "links": [
+            {"href": url, "rel": "self", "type": "application/json", "title": "this collection"},
+            {"href": f"{url}/items", "rel": "items", "type": GEOJSON, "title": "features"},
+        ],
+    }
+
+
+def _feature(row: dict[str, Any]) -> dict[str, Any]:
+    lon, lat = row.get("longitude"), row.get("latitude")
+    geometry = {"type": "Point", "coordinates": [lon, lat]} if lon is not None and lat is not None else None
+    return {"type": "Feature", "id": row["station_id"], "geometry": geometry, "properties": dict(row)}
+
+
+@router.get("/collections", response_class=Response, include_in_schema=False)
+def collections_with_stations(request: Request) -> Response:
+    """``/collections`` of the OGC router (documented there) with the stations added."""
+    records = visible_datasets(request, DatasetKind.VECTOR_LAYER)
+    url = str(request.base_url).rstrip("/") + "/collections"
+    listed = [
+        collection(request, record) for record in records if record.latest and record.id != COLLECTION_ID
+    ]
+    body = {
+        "collections": [*listed, station_collection(request)],
+        "links": [{"href": url, "rel": "self", "type": "application/json", "title": "collections"}],
+    }
+    return cached(request, json_bytes(body), private=_private(request))
+
+
+@router.get(
+    _BASE,
+    summary="The monitoring stations collection",
+    response_class=Response,
+    responses=ok({"application/json": OBJECT}, "The collection"),
+)
+def stations_collection(request: Request) -> Response:
+    return cached(request, json_bytes(station_collection(request)), private=_private(request))
+
+
+def _filters(request: Request) -> list[tuple[str, str]]:
+    chosen = []
+    for name, value in sorted(request.query_params.multi_items()):
+        if name in _RESERVED:
+            continue
+        if name not in _PROPERTIES:
+            raise InputError(
+                f"Unknown query parameter {name!r} for collection {COLLECTION_ID!r}.",
+                hint="use bbox, limit, offset, or a property name as a filter: "
+                + ", ".join(_PROPERTIES)
+                + ".",
+            )
+        chosen.append((name, value))
+    return chosen
+
+
+@router.get(
+    f"{_BASE}/items",
+    summary="Monitoring stations as GeoJSON points",
+    response_class=Response,
+    responses=ok({GEOJSON: _FEATURES}, "A page of stations (GeoJSON)"),
+)
+def station_items(
+    request: Request,
+    bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat (CRS84)")] = None,
+    datetime: Annotated[str | None, Query(max_length=100, description="Accepted and ignored: stations have no time property")] = None,
+    limit: Annotated[int, Query(ge=1, description="Features per page (above 10000 means 10000)", json_schema_extra={"maximum": 10000})] = 10,
+    offset: Annotated[int, Query(ge=0, le=2**62, description="Features to skip")] = 0,
+    f: Annotated[str | None, Query(description="Output format: json or geojson (the only one)", pattern="^(json|geojson)$")] = None,
+) -> Response:  # fmt: skip
+    box = parse_bbox(bbox)
+    filters = _filters(request)
+    rows = [
+        row
+        for row in station_rows(request)
+        if in_bbox(row, box) and all(str(row.get(name)) == value for name, value in filters)
+    ]
+    limit = min(limit, get_context(request).options.max_items)
+    page = rows[offset : offset + limit]
+    links = page_links(request, offset, limit, len(page), len(rows), GEOJSON)
+    links.append({"href": _url(request), "rel": "collection", "type": "application/json", "title": "the collection"})  # fmt: skip
+    body = {
+        "type": "FeatureCollection",
+        "numberMatched": len(rows),
+        "numberReturned": len(page),
+        "links": links,
+        "features": [_feature(row) for row in page],
+    }
+    return cached(request, json_bytes(body), GEOJSON, private=_private(request))
+
+
+@router.get(
+    f"{_BASE}/items/{{featureId}}",
+    summary="One monitoring station (GeoJSON)",
+    response_class=Response,
+    responses=ok({GEOJSON: _FEATURE}, "The station", 404),
+)
+def station_item(
+    request: Request,
+    feature_id: Annotated[str, Path(alias="featureId", max_length=100, description="A station id")],
+) -> Response:
+    for row in station_rows(request):
+        if row["station_id"] == feature_id:
+            feature = _feature(row)
+            feature["links"] = [
+                {"href": f"{_url(request)}/items/{feature_id}", "rel": "self", "type": GEOJSON, "title": "this feature"},
+                {"href": _url(request), "rel": "collection", "type": "application/json", "title": "the collection"},
+            ]  # fmt: skip
+            return cached(request, json_bytes(feature), GEOJSON, private=_private(request))
+    raise HTTPException(404, f"Collection {COLLECTION_ID!r} has no feature {feature_id!r}.")
