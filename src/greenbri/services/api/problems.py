@@ -19,7 +19,8 @@ GreenbriError (other)           400     request-not-possible
 ==============================  ======  ==========================  =====================================
 
 HTTP-level problems: 400 ``invalid-parameter`` (request validation), 401 ``unauthorized``, 403
-``forbidden``, 404 ``not-found``, 405 ``method-not-allowed``, 429 ``rate-limited``, 500 ``internal-error``.
+``forbidden``, 404 ``not-found``, 405 ``method-not-allowed``, 409 ``conflict``, 429 ``rate-limited``, 500
+``internal-error``.
 A restricted resource answers exactly like a missing one.
 """
 
@@ -87,11 +88,12 @@ TITLES: dict[str, str] = {
     "forbidden": "Forbidden / 禁止访问",
     "not-found": "Not found / 未找到",
     "method-not-allowed": "Method not allowed / 不允许的方法",
+    "conflict": "Conflict / 冲突",
     "rate-limited": "Too many requests / 请求过多",
     "internal-error": "Internal error / 内部错误",
 }
 _HTTP_SLUGS = {400: "invalid-parameter", 401: "unauthorized", 403: "forbidden", 404: "not-found"}
-_HTTP_SLUGS |= {405: "method-not-allowed", 429: "rate-limited"}
+_HTTP_SLUGS |= {405: "method-not-allowed", 409: "conflict", 429: "rate-limited"}
 _HIDDEN = "The server could not complete the request; the error was logged."
 
 
