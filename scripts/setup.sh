@@ -17,3 +17,4 @@ fi
 extras=""
 if [ "${1:-}" = "--dev" ]; then extras="[dev]"; fi
 .venv/bin/uv pip install --quiet --python .venv/bin/python -e ".${extras}"
+bash scripts/web-assets.sh

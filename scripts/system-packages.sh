@@ -6,7 +6,7 @@
 # GDAL's OAPIF driver, as QGIS does). Installs what is missing when run as root; otherwise prints the command to run.
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-wqy-zenhei poppler-utils
-    postgresql-15 postgresql-15-postgis-3 gdal-bin)
+    postgresql-15 postgresql-15-postgis-3 gdal-bin chromium)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
