@@ -48,8 +48,14 @@ def serve_command(
     if initialise:
         initialise_store(build_store(settings), view=settings.boundary_view)
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
-    console.print(f"greenbri API at {address}/ (OGC API - Features), {address}/docs, {address}/v1/datasets")
-    console.print(f"data directory 数据目录: {settings.data_dir}")
+    console.print(f"greenbri dashboard 仪表盘: {address}/dashboard/", highlight=False)
+    console.print(
+        f"API: {address}/ (OGC API - Features), {address}/docs (OpenAPI), {address}/v1/datasets",
+        highlight=False,
+    )
+    console.print(
+        f"data directory 数据目录: {settings.data_dir}  (Ctrl-C to stop / 按 Ctrl-C 停止)", highlight=False
+    )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
