@@ -16,7 +16,6 @@ from greenbri.services.cli.progress import stage_progress, task_progress
 from greenbri.usecases.indicators.composite_index import compute_index
 from greenbri.usecases.indicators.ingest import ingest_file
 from greenbri.usecases.indicators.listing import indicator_detail, indicator_rows
-from greenbri.usecases.indicators.profile_report import write_profile
 from greenbri.usecases.indicators.profiles import build_profile, profile_context, world_series
 from greenbri.usecases.indicators.tracking import evaluate_targets, list_targets
 
@@ -151,6 +150,9 @@ def profile_command(
     json_output: JsonOption = False,
 ) -> None:
     """Country environmental profile(s). 国家生态环境概况。"""
+    # The report renderer (matplotlib, WeasyPrint) loads only when a profile is written.
+    from greenbri.usecases.indicators.profile_report import write_profile
+
     store = _store()
     with stage_progress(quiet=json_output) as stage:
         stage("loading indicators")

@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
-from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
 __all__ = ["HORIZON_HOURS", "ForecastSkill", "MethodScore", "evaluate_forecasts", "forecast_next_hours"]
 
@@ -63,6 +61,10 @@ def forecast_next_hours(history: FloatArray, horizon: int = HORIZON_HOURS) -> Fo
     filled = _filled(np.asarray(history, dtype=np.float64))
     if filled is None:
         return Forecast(np.full(horizon, np.nan), False)
+    # statsmodels (and scipy under it) take seconds to import: only when a forecast is made.
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
     series = np.log1p(np.clip(filled, 0.0, None))
     model = ExponentialSmoothing(
         series, trend=None, seasonal="add", seasonal_periods=SEASON_HOURS, initialization_method="estimated"
