@@ -78,7 +78,8 @@ class DaskEngine:
         if shipped is not None and not self.client.who_has(shipped).get(shipped.key):
             shipped = None  # every worker holding it is gone: ship it again
         if shipped is None:
-            shipped = self.client.scatter(shared, broadcast=True, hash=False)
+            # a list would be scattered element by element: wrap it, keep the one future
+            shipped = self.client.scatter([shared], broadcast=True, hash=False)[0]
             if shared_key:
                 self._shipped[shared_key] = shipped
         futures = self.client.map(
