@@ -37,6 +37,16 @@ def test_keys_create_list_revoke(data_dir) -> None:
     assert runner.invoke(app, ["keys", "create", "x", "--role", "emperor"]).exit_code == 2
 
 
+def test_a_new_key_takes_its_rate_from_the_setting(data_dir, monkeypatch) -> None:
+    monkeypatch.setenv("GREENBRI_API_KEY_RATE_PER_MINUTE", "5")
+    runner, app = CliRunner(), _app()
+    created = runner.invoke(app, ["keys", "create", "probe", "--json"])
+    assert created.exit_code == 0, created.output
+    assert json.loads(created.output)["rate_per_minute"] == 5
+    explicit = runner.invoke(app, ["keys", "create", "fast", "--rate", "50", "--json"])
+    assert json.loads(explicit.output)["rate_per_minute"] == 50
+
+
 def test_serve_has_host_and_port() -> None:
     result = CliRunner().invoke(_app(), ["serve", "--help"])
     assert result.exit_code == 0 and "--host" in result.output and "--port" in result.output

@@ -151,7 +151,7 @@ def test_ifc_guidelines(library: StandardLibrary) -> None:
         ("cn-gb3095-2026", 12),
         ("eu-2024-2881", 5),
         ("ifc-ehs-thermal-power-2008", 10),
-        ("cn-gb13223-2011", 4),
+        ("cn-gb13223-2011", 14),
         ("who-aqg-2021", 0),
         ("cn-gb3095-2012", 0),
         ("cn-gb3838-2002", 0),

@@ -6,7 +6,7 @@ slice of the work (a chunk of projects). Engines differ only in where kernels ru
 
 * :class:`LocalEngine` runs them one after the other in this process;
 * :class:`DaskEngine` ships ``shared`` to every worker **once** (``Client.scatter(...,
-  broadcast=True)``), submits one task per partition with retries, and gathers the results in
+  broadcast=True)``), submits one task per partition, and gathers the results in
   partition order. A worker lost mid-job makes Dask run its tasks again elsewhere; kernels have
   no side effects, so a task that runs twice still yields one result per partition.
 

@@ -14,8 +14,10 @@ __all__ = ["DaskEngine", "engine_from_options"]
 
 logger = logging.getLogger(__name__)
 
-#: How often Dask may run a task again after its worker died (``Client.map(retries=...)``).
-TASK_RETRIES = 3
+#: How often Dask runs again a task that *raised* (``Client.map(retries=...)``): never, since kernels
+#: are deterministic and an error would only repeat. A task whose *worker died* is rescheduled by the
+#: scheduler itself, up to ``distributed.scheduler.allowed-failures`` times (Dask's default: 3).
+TASK_RETRIES = 0
 
 
 class DaskEngine:

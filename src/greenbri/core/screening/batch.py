@@ -19,6 +19,12 @@ the :class:`~greenbri.core.screening.geodesic.HitTable` without building hit obj
 portfolio of 100,000 projects with a handful of distinct situations costs one pass over the
 hit arrays and a handful of classifications.
 
+Two conditions, which the built-in parts meet: a ``stack_check`` passed in reads only the project's
+fields other than id, name and geometry (the built-in
+:func:`~greenbri.core.screening.stack.strictest_stack_check` reads the country and the stack figures);
+and ``projects`` holds its :class:`Project` objects for the whole call (a list or tuple; a sequence
+that built a new object on each access could reuse an ``id()``, which the profile interning relies on).
+
 The audit trail of any project (reasons naming each receptor and distance) is
 :meth:`BatchClassification.result`, which calls :func:`classify` for that project alone; its
 decision equals the shared one (``tests/screening_rules/test_batch.py`` checks this for every
@@ -276,6 +282,7 @@ def classify_batch(
                 f"{len(per_project)} coverage tuples for {len(projects)} projects.",
                 hint="give one coverage tuple for all projects or one per project.",
             )
+    projects = tuple(projects)  # hold every Project for the call: the interning keys on id()
     starts, keys = _hit_keys(searched, rules, len(projects))
     profile_numbers = _interned(projects, _profile_identity, _profile)
     coverages = _interned(per_project, id, _same)

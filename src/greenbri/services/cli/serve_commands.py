@@ -23,7 +23,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts
 def _key_store() -> KeyStore:
     from greenbri.services.api.access import KeyStore
 
-    return KeyStore(settings_from().data_dir / "access")
+    settings = settings_from()
+    return KeyStore(settings.data_dir / "access", default_rate_per_minute=settings.api_key_rate_per_minute)
 
 
 @handle_errors
@@ -67,7 +68,10 @@ def create_command(
     organisation: Annotated[
         str, typer.Option(help="The organisation whose restricted data it may read.")
     ] = "",
-    rate: Annotated[int | None, typer.Option(help="Requests per minute (default 1200).")] = None,
+    rate: Annotated[
+        int | None,
+        typer.Option(help="Requests per minute (default: GREENBRI_API_KEY_RATE_PER_MINUTE, 1200)."),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Create a key; its token is printed once and never stored."""

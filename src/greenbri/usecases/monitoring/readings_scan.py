@@ -95,7 +95,15 @@ class DailyGrids:
 def _filters(
     relation: str, excluded_flags: int, parameters: tuple[str, ...] | None, stations: tuple[str, ...] | None
 ) -> tuple[str, list[object]]:
-    clauses = ["averaging = '1h'", "value IS NOT NULL", f"(qa_flags & {int(excluded_flags)}) = 0"]
+    # Non-finite values and values of 1e12 or more (no concentration is) are never valid hours; the
+    # bound also keeps the exact DECIMAL(18, 6) daily sums from overflowing.
+    clauses = [
+        "averaging = '1h'",
+        "value IS NOT NULL",
+        "isfinite(value)",
+        "abs(value) < 1e12",
+        f"(qa_flags & {int(excluded_flags)}) = 0",
+    ]
     arguments: list[object] = []
     if parameters:
         clauses.append(f"parameter IN ({', '.join('?' for _ in parameters)})")
@@ -126,7 +134,13 @@ def scan_daily(
         {source}
         GROUP BY ALL
     """
-    table = connection.execute(query, arguments).to_arrow_table()
+    try:
+        table = connection.execute(query, arguments).to_arrow_table()
+    except duckdb.Error as error:
+        raise InputError(
+            f"Cannot aggregate the readings: {error}",
+            hint="check the readings files (greenbri monitor ingest writes valid ones).",
+        ) from None
     if table.num_rows == 0:
         raise InputError(
             "No valid hourly readings were found.",
