@@ -112,6 +112,8 @@ class FeatureReader:
         self._tables: dict[str, str] = {}
         self._loading = threading.Lock()
         self.table_rows = table_rows
+        #: Counts closes: tables built on the database (e.g. by the tile maker) are gone after one.
+        self.generation = 0
 
     def _source(self, path: Path, version: DatasetVersion) -> tuple[str, list[Any]]:
         """The FROM clause of a layer and its parameters: its table, or the file."""
@@ -136,6 +138,14 @@ class FeatureReader:
                 self._tables[key] = table
         return table, []
 
+    def source(self, path: Path, version: DatasetVersion) -> tuple[str, list[Any]]:
+        """The FROM clause of a layer (its in-memory table, or the file) and its parameters; for tiles."""
+        return self._source(path, version)
+
+    def cursor(self) -> Any:
+        """A cursor on the shared database (close it after use); for tiles."""
+        return self._cursor()
+
     def _cursor(self) -> Any:
         with self._lock:
             if self._connection is None:
@@ -149,6 +159,7 @@ class FeatureReader:
                 self._connection.close()
                 self._connection = None
                 self._tables.clear()
+                self.generation += 1
 
     def _select(self, version: DatasetVersion) -> str:
         columns = "".join(f", {_selected(name, kind)}" for name, kind in properties_of(version))

@@ -11,6 +11,7 @@ from greenbri.services.api.context import find_dataset, get_context, get_princip
 from greenbri.services.api.documentation import OBJECT, ok
 from greenbri.services.api.problems import PROBLEM_RESPONSES
 from greenbri.services.api.responses import cached, json_bytes
+from greenbri.services.api.tile_cache import tile_maker
 
 __all__ = ["MVT", "router"]
 
@@ -65,5 +66,6 @@ def tile(
         )
     context = get_context(request)
     version, path = context.store.locate(record.id, record.latest.number if record.latest else None)
-    body = context.features.tile(path, version, record.id, z, x, y)
+    # Only after find_dataset: a restricted layer's tiles are cached but never served to outsiders.
+    body = tile_maker(context).tile(path, version, record.id, z, x, y)
     return cached(request, body, MVT, private=not get_principal(request).anonymous, max_age_s=3600)
