@@ -161,3 +161,16 @@ def test_a_bad_target_names_the_field() -> None:
     )
     with pytest.raises(StandardError, match="comparator"):
         target_from_document(document, "targets.json, targets[0]")
+
+
+def test_a_projection_stops_at_the_physical_range_of_the_unit() -> None:
+    from greenbri.core.indicators.progress import physical_range
+
+    # 40, 30, 20 over 2020-2022: slope -10, so a straight line reaches -30 ug/m3 by 2027.
+    years, values = [2020, 2021, 2022], [40.0, 30.0, 20.0]
+    unbounded = evaluate_target(target("below", 5.0), years, values)
+    assert unbounded.projection == pytest.approx(-30.0)
+    bounded = evaluate_target(target("below", 5.0), years, values, bounds=physical_range("µg/m³"))
+    assert bounded.projection == 0.0 and bounded.projection_low == 0.0
+    assert physical_range("% of land area") == (0.0, 100.0)
+    assert physical_range("million t CO2") == (None, None)

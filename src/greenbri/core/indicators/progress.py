@@ -89,14 +89,40 @@ def _baseline(target: Target, years: Sequence[int], values: Sequence[float]) -> 
     return None
 
 
+def physical_range(unit: str) -> tuple[float | None, float | None]:
+    """The values a quantity in ``unit`` can take: shares (``%...``) 0-100, concentrations (``...g/m3``,
+    ``µg/m³``) and counts of persons or hectares at least 0; otherwise unbounded (emissions, indices of
+    change and the like may be negative)."""
+    text = unit.strip().lower()
+    if text.startswith("%"):
+        return 0.0, 100.0
+    if "g/m" in text or text in ("persons", "ha"):
+        return 0.0, None
+    return None, None
+
+
+def _within(value: float, bounds: tuple[float | None, float | None]) -> float:
+    low, high = bounds
+    if low is not None and value < low:
+        return low
+    if high is not None and value > high:
+        return high
+    return value
+
+
 def evaluate_target(
     target: Target,
     years: Sequence[int],
     values: Sequence[float],
     *,
     window_years: int = DEFAULT_WINDOW_YEARS,
+    bounds: tuple[float | None, float | None] = (None, None),
 ) -> Evaluation:
-    """Evaluate ``target`` against the yearly series ``(years, values)`` (any order, no missing values)."""
+    """Evaluate ``target`` against the yearly series ``(years, values)`` (any order, no missing values).
+
+    ``bounds`` (see :func:`physical_range`) clip the projection and its interval: a straight line
+    extended to the target year must not promise a negative concentration or a share above 100 %.
+    """
     if not years:
         return Evaluation(target, "insufficient_data", "no observations of the indicator for this scope")
     pairs = sorted(zip(years, values, strict=True))
@@ -134,8 +160,13 @@ def evaluate_target(
             **common,
         )
     anchor = trend.value_at(latest_year)
-    central = trend.value_at(target.target_year)
-    ends = sorted((anchor + trend.slope_low * remaining, anchor + trend.slope_high * remaining))
+    central = _within(trend.value_at(target.target_year), bounds)
+    ends = sorted(
+        (
+            _within(anchor + trend.slope_low * remaining, bounds),
+            _within(anchor + trend.slope_high * remaining, bounds),
+        )
+    )
     pessimistic, optimistic = (ends[0], ends[1]) if target.higher_is_better else (ends[1], ends[0])
     if meets(central, target) and meets(pessimistic, target):
         status, reason = "on_track", "the projection and its whole 95 % interval meet the target"

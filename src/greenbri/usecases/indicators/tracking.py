@@ -13,8 +13,8 @@ from typing import Any
 
 from greenbri.adapters.indicators.store import IndicatorStore
 from greenbri.core.errors import InputError
-from greenbri.core.indicators.data_files import seed_targets
-from greenbri.core.indicators.progress import evaluate_target
+from greenbri.core.indicators.data_files import catalog_indicators, seed_targets
+from greenbri.core.indicators.progress import evaluate_target, physical_range
 from greenbri.core.indicators.targets import Target
 
 __all__ = ["evaluate_targets", "list_targets"]
@@ -46,6 +46,7 @@ def evaluate_targets(
     chosen = _select(target_ids)
     wanted = {t.indicator for t in chosen} | {t.proxy_indicator for t in chosen if t.proxy_indicator}
     values = store.observations(wanted)
+    units = {key: item.unit for key, item in catalog_indicators().items()}
     results = []
     for target in chosen:
         measured_by, indicator = "indicator", target.indicator
@@ -58,6 +59,7 @@ def evaluate_targets(
             rows["year"].astype(int).tolist(),
             rows["value"].astype(float).tolist(),
             window_years=window_years,
+            bounds=physical_range(units.get(indicator, "")),
         )
         result = evaluation.to_dict()
         result.update(
