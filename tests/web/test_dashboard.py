@@ -74,7 +74,7 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[str]:
     if not (WEB / "vendor" / "maplibre-gl.js").is_file():
         pytest.fail("MapLibre is not vendored: run scripts/web-assets.sh (npm ci + copy into web/vendor/)")
     from greenbri.services.api import create_app
@@ -82,6 +82,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("web")
     settings = load_settings({"GREENBRI_DATA_DIR": str(root / "store"), "HOME": str(root)})
     initialise_store(EmbeddedStore(settings.data_dir))
+    # Real data for the country and monitoring pages: two indicator files and one CNEMC hour.
+    from greenbri.adapters.indicators.store import IndicatorStore
+    from greenbri.adapters.monitoring.store import ReadingsStore
+    from greenbri.usecases.indicators.ingest import ingest_file
+    from greenbri.usecases.monitoring.ingest import ingest_files
+
+    for name in ("pm25-air-pollution.csv", "forest-area-as-share-of-land-area.csv"):
+        ingest_file(IndicatorStore(settings.data_dir), shared_data / "indicators" / name)
+    ingest_files(
+        ReadingsStore(settings.data_dir),
+        [shared_data / "air" / "cnemc" / "2022-01-15T08.csv"],
+        format_name="cnemc",
+    )
     port = _free_port()
     app = create_app(settings, options=ApiOptions(anonymous_rate_per_minute=1_000_000))
     instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -222,4 +235,26 @@ def test_data_pages_show_data_or_say_no_data(
         _wait_for_map(page)
     page.wait_for_timeout(300)
     page.screenshot(path=str(artifacts / f"{route.strip('#/').replace('/', '-')}.png"))
+    assert page.errors == []
+
+
+def test_pages_draw_real_data(page: Any, server: str, artifacts: Path) -> None:
+    page.goto(server + "#/countries/PAK")
+    page.wait_for_selector("#country-profile .cards", timeout=MAP_TIMEOUT_MS)
+    profile = page.locator("#country-profile").inner_text()
+    # World Bank EN.ATM.PM25.MC.M3, Pakistan 2022: 23.66130327 ug/m3 (indicators/pm25-air-pollution.csv).
+    assert "23.7" in profile and "2022" in profile
+    assert page.locator("#country-profile svg").count() >= 2
+    page.screenshot(path=str(artifacts / "countries-PAK.png"))
+    page.goto(server + "#/monitoring")
+    page.wait_for_selector("#station-status .legend", timeout=MAP_TIMEOUT_MS)
+    assert "1719" in page.locator("#station-status").inner_text().replace(",", "")
+    # 1,719 stations drawn, coloured by the AQI computed from the hour's concentrations.
+    assert _wait_for_map(page, "['stations']") > 100
+    colours = page.evaluate(
+        "[...new Set(window.greenbri.map.queryRenderedFeatures({layers: ['stations']})"
+        ".map((f) => f.properties.colour))]"
+    )
+    assert len(colours) >= 3
+    page.screenshot(path=str(artifacts / "monitoring-cnemc.png"))
     assert page.errors == []

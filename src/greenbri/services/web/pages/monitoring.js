@@ -16,7 +16,7 @@ const NO_AQI = "#9e9e9e";
 const LIMIT_STANDARDS = [["cn-gb3095-2012", "grade_2", "#c62828", "GB 3095"], ["who-aqg-2021", "AQG", "#6a1b9a", "WHO AQG"]];
 
 function stationName(row) {
-  return pick({ en: row.name_en || row.station_id, zh: row.name_zh || row.name_en || row.station_id });
+  return pick({ en: row.name_en || row.name_zh || row.station_id, zh: row.name_zh || row.name_en || row.station_id });
 }
 
 export function mount(container) {
