@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from greenbri.adapters.monitoring.batch import SOURCE_ROW, RowMessage
+from greenbri.adapters.monitoring.reconcile_keys import StoredMatches, stored_matches_by_keys
 
 __all__ = ["Reconciliation", "parquet_source", "reconcile"]
 
@@ -75,13 +76,20 @@ def reconcile(
         _duplicates(connection, keep, conflicted, result, source)
     result.skipped_duplicate = int(count - keep.sum()) - len(conflicted)
     if existing_files:
-        stored = _stored_matches(connection, incoming, existing_files)
-        indices = stored.column("_index").to_numpy()
-        same = stored.column("same").to_numpy(zero_copy_only=False)
-        fresh = keep[indices]
-        result.skipped_existing = int((fresh & same).sum())
-        keep[indices] = False
-        conflicts = stored.filter(pa.array(fresh & ~same))
+        matches = stored_matches_by_keys(incoming, existing_files)
+        if matches is None:  # keys too wide for one int64: the SQL join
+            stored = _stored_matches(connection, incoming, existing_files)
+            conflicting = stored.filter(pc.invert(stored.column("same")))
+            matches = StoredMatches(
+                stored.column("_index").to_numpy(),
+                stored.column("same").to_numpy(zero_copy_only=False),
+                conflicting.select(["_index", "stored_value", "stored_unit", "batch_id"]),
+            )
+        fresh = keep[matches.index]
+        result.skipped_existing = int((fresh & matches.same).sum())
+        # Conflicts with the store are reported for rows not already rejected as duplicates.
+        conflicts = matches.conflicts.filter(pa.array(keep[matches.conflicts.column("_index").to_numpy()]))
+        keep[matches.index] = False
         details = incoming.take(conflicts.column("_index")).select(
             [*_KEY.split(", "), "value", "unit", SOURCE_ROW]
         )

@@ -3,13 +3,15 @@
 Layout under ``<data_dir>/monitoring/``::
 
     readings/year=YYYY/<batch_id>.parquet   readings of one batch in one year of time_utc
+    readings/year=YYYY/<batch_id>-<n>.parquet  the same, split in parts when large and alone in its
+                                             year (written by several threads at once)
     <side table>/year=YYYY/<batch_id>.parquet  e.g. publications (CNEMC published AQI, primary pollutant)
     stations.parquet                         every station (replaced whole)
     batches.json                             the ledger: every batch, replaced atomically
     staging/                                 batches being written (never read)
 
 Readings files have exactly the contract columns
-(:data:`~greenbri.core.monitoring.readings.READING_COLUMNS`), zstd-compressed, and never change once
+(:data:`~greenbri.core.monitoring.readings.READING_COLUMNS`), LZ4-compressed, and never change once
 the ledger names them. A write holds the data directory's single-writer lock
 (:func:`greenbri.adapters.stores.locking.write_lock`, shared with the dataset catalog) and goes:
 files written and flushed in ``staging/`` -> renamed into their partitions -> ``stations.parquet``
@@ -47,7 +49,15 @@ from greenbri.adapters.monitoring.batch import (
 from greenbri.adapters.monitoring.outcome import BatchOutcome, batch_identifier
 from greenbri.adapters.monitoring.reconcile import Reconciliation, parquet_source, reconcile
 from greenbri.adapters.monitoring.station_merge import merge_stations
-from greenbri.adapters.monitoring.store_files import WRITERS, by_year, fsync_file, with_batch, write_parquet
+from greenbri.adapters.monitoring.store_files import (
+    COMPRESSION,
+    WRITERS,
+    by_year,
+    fsync_file,
+    pieces,
+    with_batch,
+    write_parquet,
+)
 from greenbri.adapters.stores.duckdb_engine import connect as duckdb_connect
 from greenbri.adapters.stores.files import fsync_directory, write_json_atomic
 from greenbri.adapters.stores.locking import write_lock
@@ -216,11 +226,19 @@ class ReadingsStore:
     ) -> dict[str, list[str]]:
         staging = self.root / "staging" / secrets.token_hex(8)
         written: dict[str, list[str]] = {}
-        jobs = [
-            (f"{name}/year={year}/{batch_id}.parquet", part)
-            for name, table in tables.items()
-            for year, part in by_year(table)
-        ]
+        jobs = []
+        for name, table in tables.items():
+            years = list(by_year(table))
+            for year, part in years:
+                # One year of many readings: several files (<batch>-<n>), written side by side.
+                split = pieces(part, WRITERS // len(years)) if name == "readings" else [part]
+                if len(split) == 1:
+                    jobs.append((f"{name}/year={year}/{batch_id}.parquet", part))
+                else:
+                    jobs += [
+                        (f"{name}/year={year}/{batch_id}-{number}.parquet", piece)
+                        for number, piece in enumerate(split)
+                    ]
         for relative, _part in jobs:
             (staging / relative).parent.mkdir(parents=True, exist_ok=True)
         with ThreadPoolExecutor(max_workers=WRITERS) as pool:
@@ -231,7 +249,7 @@ class ReadingsStore:
             name = relative.split("/", 1)[0]
             written.setdefault(name, []).append(relative)
         (staging / "stations.parquet").parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(stations, staging / "stations.parquet", compression="zstd")
+        pq.write_table(stations, staging / "stations.parquet", compression=COMPRESSION)
         fsync_file(staging / "stations.parquet")
         for relative in sorted(name for names in written.values() for name in names):
             target = self.root / relative

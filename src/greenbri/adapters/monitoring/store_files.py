@@ -24,13 +24,29 @@ from greenbri.adapters.monitoring.times import utc_years
 from greenbri.core.errors import StoreError
 from greenbri.core.monitoring.readings import READING_COLUMNS
 
-__all__ = ["WRITERS", "by_year", "fsync_file", "with_batch", "write_parquet"]
+__all__ = [
+    "COMPRESSION",
+    "SPLIT_ROWS",
+    "WRITERS",
+    "by_year",
+    "fsync_file",
+    "pieces",
+    "with_batch",
+    "write_parquet",
+]
 
 _ROW_GROUP_SIZE = 1 << 17
+#: Parquet codec. LZ4 (``LZ4_RAW``, read by DuckDB and pyarrow) rather than zstd level 1: 10 % less
+#: CPU to write 35 M readings (2.17 s against 2.41 s) for files 7 % larger (62.5 MiB against 58.4 MiB);
+#: most of the write is the encoding, not the codec (uncompressed: 2.05 s, 76.8 MiB).
+COMPRESSION = "lz4"
 #: Above this many runs of consecutive rows in one year, rows are sorted by year before splitting.
 _MAX_RUNS = 4096
 #: Yearly files written at the same time (the Parquet writer releases the GIL).
 WRITERS = min(4, os.cpu_count() or 1)
+#: A year of a batch with at least this many readings is written as several files (one per
+#: writer thread) when the batch has fewer years than :data:`WRITERS`, so every core encodes.
+SPLIT_ROWS = 1 << 21
 #: Parquet encodings: dictionaries for the repetitive columns, deltas for the (sorted) times. The
 #: Arrow schema is not stored in the files: a column held dictionary-encoded in memory is read back
 #: as the contract's plain string (Parquet stores both alike).
@@ -57,10 +73,17 @@ def write_parquet(table: pa.Table, path: Path) -> None:
             "column_encoding": {"time_utc": "DELTA_BINARY_PACKED"},
             "store_schema": False,
         }
-    pq.write_table(
-        table, path, compression="zstd", compression_level=1, row_group_size=_ROW_GROUP_SIZE, **options
-    )
+    pq.write_table(table, path, compression=COMPRESSION, row_group_size=_ROW_GROUP_SIZE, **options)
     fsync_file(path)
+
+
+def pieces(table: pa.Table, files: int) -> list[pa.Table]:
+    """``table`` as ``files`` zero-copy slices of whole row groups (one slice when it is small)."""
+    if files < 2 or table.num_rows < SPLIT_ROWS:
+        return [table]
+    groups = -(-table.num_rows // _ROW_GROUP_SIZE)
+    per_file = -(-groups // files) * _ROW_GROUP_SIZE
+    return [table.slice(start, per_file) for start in range(0, table.num_rows, per_file)]
 
 
 def fsync_file(path: Path) -> None:

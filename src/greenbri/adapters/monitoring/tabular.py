@@ -127,7 +127,7 @@ def _times(loaded: LoadedTable, mapping: TableMapping, source: str) -> Converted
         )
     else:
         parts = [loaded.numbers[name] for name in mapping.time_parts]
-        ones = np.ones(loaded.row_count)
+        ones = np.ones(loaded.row_count, dtype=np.int32)
         year, month, day, hour = [*parts, *(ones, ones, ones * 0)[len(parts) - 1 :]][:4]
         assert timezone is not None
         times = parts_to_utc(year, month, day, hour, timezone)
@@ -166,6 +166,7 @@ def read_table(
         encoding=mapping.encoding,
         source=source,
         categorical=[mapping.station_column] if mapping.station_column else [],
+        integers=mapping.time_parts,
     )
     messages = list(loaded.messages)
     times = _times(loaded, mapping, source)

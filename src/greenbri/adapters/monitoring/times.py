@@ -124,31 +124,48 @@ def parts_to_utc(
     hour: np.ndarray,
     timezone: TimeZone,
 ) -> ConvertedTimes:
-    """Local time from float arrays of parts (NaN: missing) to UTC; impossible dates are rejected.
+    """Local time from arrays of parts (float with NaN for missing, or integers) to UTC; impossible
+    dates are rejected.
 
-    Integer arithmetic on the parts (no per-row date objects); a fixed-offset zone is one
+    Integer arithmetic on the parts (no per-row date objects): the first day of each (year, month)
+    of the file's range is computed once and looked up per row. A fixed-offset zone is one
     subtraction, an IANA zone goes through :func:`_localise` (daylight saving gaps and repeats).
     """
-    parts = [np.asarray(part, dtype=np.float64) for part in (year, month, day, hour)]
-    valid = np.abs(parts[0]) < 1e6  # False for NaN too
-    for part in parts[1:]:
-        valid &= np.abs(part) < 1e6
+    parts = [np.asarray(part) for part in (year, month, day, hour)]
+    valid = np.ones(len(parts[0]), dtype=bool)
+    for part in parts:
+        if part.dtype.kind not in "fiu":
+            raise TypeError(f"time parts must be numbers, not {part.dtype}")
+        valid &= np.abs(part) < 1_000_000  # False for NaN too
+    every = bool(valid.all())
     years, months, days, hours = (
-        np.where(valid, part, default).astype(np.int32)
+        part.astype(np.int32, copy=False) if every else np.where(valid, part, default).astype(np.int32)
         for part, default in zip(parts, (1970, 1, 1, 0), strict=True)
     )
     valid &= (months >= 1) & (months <= 12) & (hours >= 0) & (hours <= 23) & (days >= 1)
-    months[~valid] = 1
-    leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
-    valid &= days <= _MONTH_DAYS[months - 1] + ((months == 2) & leap)
-    days[~valid] = 1
-    micros = days_from_civil(years, months, days).astype(np.int64) * _MICROS_PER_DAY
+    low, high = (int(years.min()), int(years.max())) if len(years) else (1970, 1970)
+    if valid.all() and high - low < 10_000:
+        table_years = np.repeat(np.arange(low, high + 1, dtype=np.int64), 12)
+        table_months = np.tile(np.arange(1, 13, dtype=np.int64), high - low + 1)
+        first_days = days_from_civil(table_years, table_months, np.ones_like(table_years))
+        leap = (table_years % 4 == 0) & ((table_years % 100 != 0) | (table_years % 400 == 0))
+        lengths = _MONTH_DAYS[table_months - 1] + ((table_months == 2) & leap)
+        month_index = (years - low) * 12 + (months - 1)
+        valid &= days <= lengths[month_index]
+        micros = (first_days[month_index] + (days - 1)) * _MICROS_PER_DAY
+    else:  # rows with bad parts, or a range of years too wide for a table
+        months = np.where(valid, months, 1)
+        leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
+        valid &= days <= _MONTH_DAYS[months - 1] + ((months == 2) & leap)
+        days = np.where(valid, days, 1)
+        micros = days_from_civil(years, months, days).astype(np.int64) * _MICROS_PER_DAY
     micros += hours.astype(np.int64) * _MICROS_PER_HOUR
     local = micros.view("datetime64[us]")
-    local[~valid] = np.datetime64("NaT")
+    invalid = np.flatnonzero(~valid)
+    local[invalid] = np.datetime64("NaT")
     converted = _localise(local, timezone)
     problems = dict(converted.problems)
-    for position in np.flatnonzero(~valid).tolist():
+    for position in invalid.tolist():
         problems[position] = "the date/time parts are missing or not a valid date"
     return ConvertedTimes(converted.utc, problems)
 

@@ -5,7 +5,8 @@ publication), ``water-india`` (India water quality station-year table) and ``tab
 TSV / XLSX with a :class:`~greenbri.adapters.monitoring.tabular.TableMapping`).
 
 Each file is one batch. A file whose bytes (sha256) and options were ingested before is skipped
-without being parsed. A file that cannot be read (truncated, a named column absent, naive times
+without being parsed (a file whose name the ledger does not know is hashed while it is parsed, and
+the parse is dropped if its bytes turn out to be known). A file that cannot be read (truncated, a named column absent, naive times
 without a time zone) raises before anything of it is stored; row problems are reported per row.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,11 +145,18 @@ def ingest_files(
         path = Path(path)
         if not path.is_file():
             raise InputError(f"No file {path}.", source=str(path), hint="check the path.")
-        sha = file_sha256(path)
+        parsed = None
+        if any(entry.get("input_name") == path.name for entry in known.values()):
+            sha = file_sha256(path)  # probably a re-ingest: hash first, parse only if new
+        else:  # probably new: hash in a thread while the file is parsed (hashlib releases the GIL)
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                hashing = pool.submit(file_sha256, path)
+                parsed = _parse(path, format_name, chosen, progress)
+                sha = hashing.result()
         if (sha, digest) in known:
             outcome = BatchOutcome.from_entry(known[(sha, digest)], created=False)
         else:
-            parsed = _parse(path, format_name, chosen, progress)
+            parsed = parsed or _parse(path, format_name, chosen, progress)
             if progress:
                 progress(f"storing {path.name} as batch {batch_identifier(parsed.source, sha, digest)}")
             outcome = store.write_batch(parsed, input_sha256=sha, options_digest=digest, strict=strict)
