@@ -5,14 +5,12 @@ alerts the bundled rules open on the CNEMC station 1001A. Ingests are idempotent
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import uvicorn
+from tests.live_server import serving
 
 from greenbri.adapters.indicators.store import IndicatorStore
 from greenbri.adapters.monitoring.alert_history import AlertHistory
@@ -56,28 +54,11 @@ def monitoring_data(api_settings: Settings, shared_data: Path) -> ReadingsStore:
     return store
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live_server(api_settings: Settings, monitoring_data: ReadingsStore) -> Iterator[str]:
     """The API on a real port (for GDAL)."""
     from greenbri.services.api import create_app
 
-    port = _free_port()
     app = create_app(api_settings, options=ApiOptions(anonymous_rate_per_minute=1_000_000))
-    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not instance.started:
-        assert time.monotonic() < deadline, "the server did not start within 30 s"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as address:
+        yield address

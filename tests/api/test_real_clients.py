@@ -4,41 +4,23 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from tests.api.conftest import DATED
+from tests.live_server import serving
 
 from greenbri.services.api.context import ApiOptions
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(api_settings) -> Iterator[str]:
     from greenbri.services.api import create_app
 
-    port = free_port()
     app = create_app(api_settings, options=ApiOptions(anonymous_rate_per_minute=1_000_000))
-    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not instance.started:
-        assert time.monotonic() < deadline, "the server did not start within 30 s"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as address:
+        yield address
 
 
 def _ogrinfo(*arguments: str) -> str:

@@ -8,15 +8,12 @@ import json
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from tests.live_server import serving
 
 from greenbri.adapters.stores.embedded import EmbeddedStore
 from greenbri.config import load_settings
@@ -58,12 +55,6 @@ def test_every_label_exists_in_both_languages() -> None:
     assert used - set(english) == set()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def artifacts() -> Path:
     root = Path(os.environ.get("GREENBRI_TEST_ARTIFACTS", REPOSITORY / "test-artifacts"))
@@ -95,18 +86,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Itera
         [shared_data / "air" / "cnemc" / "2022-01-15T08.csv"],
         format_name="cnemc",
     )
-    port = _free_port()
     app = create_app(settings, options=ApiOptions(anonymous_rate_per_minute=1_000_000))
-    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not instance.started:
-        assert time.monotonic() < deadline, "the server did not start within 30 s"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/dashboard/"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as address:
+        yield f"{address}/dashboard/"
 
 
 @pytest.fixture(scope="module")

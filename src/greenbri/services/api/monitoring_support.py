@@ -17,6 +17,7 @@ from fastapi import HTTPException, Request
 
 from greenbri.adapters.monitoring.store import ReadingsStore
 from greenbri.core.errors import InputError
+from greenbri.services.api.bbox import parse_bbox
 from greenbri.services.api.context import get_context
 from greenbri.services.api.responses import plain
 from greenbri.usecases.monitoring.derived import DailySeries, daily_series
@@ -66,28 +67,6 @@ def find_station(request: Request, station_id: str) -> dict[str, Any]:
         if row["station_id"] == station_id:
             return row
     raise HTTPException(404, f"There is no station {station_id!r}; GET /v1/stations lists them.")
-
-
-def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    """``min_lon,min_lat,max_lon,max_lat`` (CRS84; six numbers: the heights are ignored)."""
-    if text is None:
-        return None
-    try:
-        numbers = [float(part) for part in text.split(",")]
-    except ValueError:
-        numbers = []
-    if len(numbers) == 6:
-        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
-    if (
-        len(numbers) != 4
-        or not all(-180 <= numbers[i] <= 180 for i in (0, 2))
-        or not (-90 <= numbers[1] <= numbers[3] <= 90)
-    ):
-        raise InputError(
-            f"bbox={text!r} is not a longitude/latitude box.",
-            hint="give min_lon,min_lat,max_lon,max_lat in degrees, e.g. bbox=116,39.5,117,40.5.",
-        )
-    return numbers[0], numbers[1], numbers[2], numbers[3]
 
 
 def in_bbox(row: dict[str, Any], bbox: tuple[float, float, float, float] | None) -> bool:

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from greenbri.core.catalog import DatasetKind, DatasetRecord
 from greenbri.core.errors import InputError
+from greenbri.services.api.bbox import parse_bbox
 from greenbri.services.api.context import find_dataset, get_context, get_principal, visible_datasets
 from greenbri.services.api.documentation import OBJECT, ok, schema_of
 from greenbri.services.api.features import ItemsQuery, properties_of, temporal_column
@@ -167,27 +168,6 @@ def collection_detail(request: Request, collection_id: CollectionId) -> Response
     return cached(request, json_bytes(collection(request, record)), private=_private(request))
 
 
-def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    if text is None:
-        return None
-    try:
-        numbers = [float(part) for part in text.split(",")]
-    except ValueError:
-        numbers = []
-    if len(numbers) == 6:
-        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
-    if (
-        len(numbers) != 4
-        or not all(-180 <= numbers[i] <= 180 for i in (0, 2))
-        or not (-90 <= numbers[1] <= numbers[3] <= 90)
-    ):
-        raise InputError(
-            f"bbox={text!r} is not a longitude/latitude box.",
-            hint="give min_lon,min_lat,max_lon,max_lat in degrees, e.g. bbox=100,20,110,30.",
-        )
-    return numbers[0], numbers[1], numbers[2], numbers[3]
-
-
 def _instant(text: str) -> str | None:
     if text in ("", ".."):
         return None
@@ -272,7 +252,7 @@ def items(
     context = get_context(request)
     version, path = context.store.locate(record.id, record.latest.number if record.latest else None)
     query = ItemsQuery(
-        bbox=_bbox(bbox),
+        bbox=parse_bbox(bbox),
         interval=_interval(datetime),
         filters=_filters(request, record),
         limit=min(limit, context.options.max_items),
