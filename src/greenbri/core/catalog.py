@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum, StrEnum
 from typing import Any
 
-from greenbri.core.errors import CatalogError
+from greenbri.core.errors import CatalogError, VersionNotFoundError
 
 __all__ = [
     "AccessLevel",
@@ -385,6 +385,17 @@ class DatasetRecord:
             if version.number == number:
                 return version
         return None
+
+    def require_version(self, number: int | None = None) -> DatasetVersion:
+        """:meth:`version`, or :class:`VersionNotFoundError` naming the versions there are."""
+        version = self.version(number)
+        if version is None:
+            numbers = ", ".join(str(item.number) for item in self.versions) or "none"
+            raise VersionNotFoundError(
+                f"Dataset {self.id!r} has no version {number if number is not None else '(any)'}.",
+                hint=f"its versions are: {numbers}.",
+            )
+        return version
 
     def reference(self, number: int | None = None) -> DatasetReference | None:
         """A :class:`DatasetReference` to a version (latest by default)."""

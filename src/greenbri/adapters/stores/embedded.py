@@ -80,7 +80,7 @@ class EmbeddedStore:
 
     def locate(self, dataset_id: str, number: int | None = None) -> tuple[DatasetVersion, Path]:
         """A version (latest by default) and the path of its file, resolved from one catalog read."""
-        version = self._version(self.get(dataset_id), number)
+        version = self.get(dataset_id).require_version(number)
         return version, self.version_directory(dataset_id, version.number) / version.file_name
 
     # -- reading -----------------------------------------------------------------------
@@ -120,17 +120,6 @@ class EmbeddedStore:
                 hint=f"run 'greenbri datasets list' to see the ids (known: {known}).",
             )
         return catalog[dataset_id]
-
-    @staticmethod
-    def _version(record: DatasetRecord, number: int | None) -> DatasetVersion:
-        version = record.version(number)
-        if version is None:
-            numbers = ", ".join(str(item.number) for item in record.versions) or "none"
-            raise VersionNotFoundError(
-                f"Dataset {record.id!r} has no version {number if number is not None else '(any)'}.",
-                hint=f"its versions are: {numbers}.",
-            )
-        return version
 
     def read(
         self,
@@ -340,7 +329,7 @@ class EmbeddedStore:
                 del catalog[dataset_id]
                 remaining = None
             else:
-                self._version(record, version)
+                record.require_version(version)
                 remaining = record.without_version(version)
                 catalog[dataset_id] = remaining
             self._publish(catalog)

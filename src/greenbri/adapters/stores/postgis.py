@@ -112,17 +112,6 @@ class PostgisStore:
                 )
             return found[0]
 
-    @staticmethod
-    def _version(record: DatasetRecord, number: int | None) -> DatasetVersion:
-        version = record.version(number)
-        if version is None:
-            numbers = ", ".join(str(item.number) for item in record.versions) or "none"
-            raise VersionNotFoundError(
-                f"Dataset {record.id!r} has no version {number if number is not None else '(any)'}.",
-                hint=f"its versions are: {numbers}.",
-            )
-        return version
-
     def read(
         self,
         dataset_id: str,
@@ -132,7 +121,7 @@ class PostgisStore:
         columns: list[str] | None = None,
     ) -> Any:
         """A version as a GeoDataFrame (vector layers) or DataFrame (tables); ``bbox`` filters in the server."""
-        found = self._version(self.get(dataset_id), version)
+        found = self.get(dataset_id).require_version(version)
         if found.kind is DatasetKind.DOCUMENT:
             raise StoreError(
                 f"Version {found.number} of dataset {dataset_id!r} is a document, not a table.",
@@ -161,7 +150,7 @@ class PostgisStore:
         (GeoParquet or Parquet as the embedded store writes them, a document as it was imported)
         and the cached file is returned; versions never change, so the cache never goes stale.
         """
-        version = self._version(self.get(dataset_id), number)
+        version = self.get(dataset_id).require_version(number)
         identity = [self.location, dataset_id, str(version.number), version.provenance.recorded_at]
         key = hashlib.sha256("\n".join([*identity, version.provenance.input_sha256]).encode()).hexdigest()[
             :20
@@ -302,7 +291,7 @@ class PostgisStore:
             if version is None:
                 numbers, remaining = [item.number for item in record.versions], None
             else:
-                numbers = [self._version(record, version).number]
+                numbers = [record.require_version(version).number]
                 remaining = record.without_version(version)
             with connection.transaction():
                 catalog.refresh_view(connection, dataset_id, remaining)  # first: the view uses the tables
