@@ -71,6 +71,14 @@ class EmbeddedStore:
     def catalog_path(self) -> Path:
         return self.data_dir / "catalog.json"
 
+    def catalog_stamp(self) -> str:
+        """Changes whenever the catalog file is replaced (modification time and size)."""
+        try:
+            status = self.catalog_path.stat()
+        except FileNotFoundError:
+            return "empty"
+        return f"{status.st_mtime_ns}-{status.st_size}"
+
     def version_directory(self, dataset_id: str, number: int) -> Path:
         return self.data_dir / "datasets" / dataset_id / f"v{number}"
 

@@ -68,6 +68,10 @@ class DatasetStore(Protocol):
         """A version and a local, read-only file holding it (GeoParquet, Parquet or the document)."""
         ...
 
+    def catalog_stamp(self) -> str:
+        """A short text that changes whenever the catalog changes (for caches); ``"empty"`` before any."""
+        ...
+
     def version_path(self, dataset_id: str, number: int | None = None) -> Path:
         """The file of :meth:`locate`."""
         ...

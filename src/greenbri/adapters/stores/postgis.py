@@ -100,6 +100,17 @@ class PostgisStore:
         with self._connection() as connection:
             return catalog.load_records(connection)
 
+    def catalog_stamp(self) -> str:
+        """Changes whenever a catalog row is written or deleted (row count and a digest of ids and times)."""
+        with self._connection() as connection:
+            if not applied_migrations(connection):
+                return "empty"
+            row = connection.execute(
+                "SELECT count(*), coalesce(md5(string_agg(id || '@' || updated_at::text, ',' ORDER BY id)), '') "
+                "FROM greenbri.datasets"
+            ).fetchone()
+        return f"{row[0]}-{row[1]}" if row and row[0] else "empty"
+
     def get(self, dataset_id: str) -> DatasetRecord:
         """The record of ``dataset_id``; :class:`DatasetNotFoundError` if absent."""
         with self._connection() as connection:

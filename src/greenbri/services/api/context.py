@@ -85,12 +85,8 @@ class ApiContext:
         return value
 
     def catalog_stamp(self) -> str:
-        """Changes whenever the catalog file is replaced."""
-        try:
-            status = self.store.catalog_path.stat()
-        except FileNotFoundError:
-            return "empty"
-        return f"{status.st_mtime_ns}-{status.st_size}"
+        """Changes whenever the catalog changes (the store's own stamp: file or database)."""
+        return self.store.catalog_stamp()
 
     def datasets(self) -> list[DatasetRecord]:
         """The catalog, re-read only when the catalog file changed."""
