@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Any
 
 from greenbri.adapters.readers.base import ReadOptions
 from greenbri.adapters.sources.context import FetchContext
 from greenbri.adapters.sources.http import HttpClient
 from greenbri.adapters.sources.mirror import Mirror
-from greenbri.adapters.stores.embedded import EmbeddedStore
 from greenbri.adapters.stores.factory import open_store
 from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.config import Settings
@@ -22,13 +21,9 @@ def build_dataset_store(settings: Settings) -> DatasetStore:
     return open_store(settings.store, data_dir=settings.data_dir, lock_timeout_s=settings.lock_timeout_s)
 
 
-def build_store(settings: Settings) -> EmbeddedStore:
-    """The store the settings select, typed as the embedded store its callers still expect.
-
-    With a PostgreSQL URL this is a PostgisStore, which implements the same DatasetStore
-    interface; the cast goes when the usecases are typed against DatasetStore.
-    """
-    return cast(EmbeddedStore, build_dataset_store(settings))
+def build_store(settings: Settings) -> DatasetStore:
+    """The store the settings select (same as :func:`build_dataset_store`, the name callers use)."""
+    return build_dataset_store(settings)
 
 
 def build_http_client(settings: Settings) -> HttpClient:

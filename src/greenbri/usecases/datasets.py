@@ -19,7 +19,7 @@ from typing import Any
 from greenbri.adapters.readers import read_input
 from greenbri.adapters.readers.base import ReadOptions, ReadResult
 from greenbri.adapters.sources.base import FetchedInput, PostRead
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.catalog import (
     AccessLevel,
     Bilingual,
@@ -141,7 +141,7 @@ def _options_digest(options: ReadOptions, extra: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _country_polygons(store: EmbeddedStore) -> Any:
+def _country_polygons(store: DatasetStore) -> Any:
     """The bundled country layer, for the swapped lon/lat check, if the store has it."""
     try:
         return store.read("countries", columns=["iso_a3", "geometry"])
@@ -150,7 +150,7 @@ def _country_polygons(store: EmbeddedStore) -> Any:
 
 
 def import_dataset(
-    store: EmbeddedStore,
+    store: DatasetStore,
     paths: Path | Sequence[Path],
     metadata: DatasetMetadata,
     options: ReadOptions | None = None,
@@ -213,7 +213,7 @@ def import_dataset(
     )
 
 
-def _existing(store: EmbeddedStore, dataset_id: str) -> DatasetRecord | None:
+def _existing(store: DatasetStore, dataset_id: str) -> DatasetRecord | None:
     try:
         return store.get(dataset_id)
     except DatasetNotFoundError:
@@ -262,7 +262,7 @@ def _provenance(
 
 
 def _import_document(
-    store: EmbeddedStore,
+    store: DatasetStore,
     paths: list[Path],
     metadata: DatasetMetadata,
     existing: DatasetRecord | None,
@@ -325,7 +325,7 @@ def metadata_from_defaults(fetched: FetchedInput, **overrides: Any) -> DatasetMe
 
 
 def fetch_dataset(
-    store: EmbeddedStore,
+    store: DatasetStore,
     connector: Any,
     context: Any,
     *,

@@ -15,7 +15,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.catalog import DatasetKind
 from greenbri.core.errors import InputError
 
@@ -63,7 +63,7 @@ def _check_format(export_format: str, kind: DatasetKind) -> str:
 
 
 def export_dataset(
-    store: EmbeddedStore,
+    store: DatasetStore,
     dataset_id: str,
     destination: Path,
     export_format: str | None = None,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC
 
 from greenbri.adapters.reference import BUNDLED_LAYERS, BundledLayer
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.catalog import Provenance
 from greenbri.usecases.datasets import Clock, ImportOutcome, utc_now
 
@@ -25,7 +25,7 @@ def bundled_layer_count() -> int:
 
 
 def initialise_store(
-    store: EmbeddedStore,
+    store: DatasetStore,
     *,
     view: str = "china",
     clock: Clock = utc_now,
@@ -41,7 +41,7 @@ def initialise_store(
     return outcomes
 
 
-def _load_layer(store: EmbeddedStore, layer: BundledLayer, view: str, clock: Clock) -> ImportOutcome:
+def _load_layer(store: DatasetStore, layer: BundledLayer, view: str, clock: Clock) -> ImportOutcome:
     info = layer.info()
     provenance = Provenance(
         recorded_at=clock().astimezone(UTC).isoformat(timespec="seconds"),

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from greenbri.adapters.engines import Engine, LocalEngine, partition_bounds
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.catalog import DatasetKind, DatasetRecord, ReceptorRole
 from greenbri.core.errors import GreenbriError
 from greenbri.core.screening.classify import classify
@@ -102,7 +102,7 @@ class LoadedLayer:
     extent: tuple[float, float, float, float] | None
 
 
-def load_receptor_layers(store: EmbeddedStore, *, dataset_ids: Sequence[str] = ()) -> list[LoadedLayer]:
+def load_receptor_layers(store: DatasetStore, *, dataset_ids: Sequence[str] = ()) -> list[LoadedLayer]:
     """Every vector dataset with a receptor role (latest version), indexed once."""
     loaded = []
     for record in store.list_datasets():
@@ -308,7 +308,7 @@ def max_band_m(rules: ScreeningRules) -> float:
 
 
 def screen_portfolio(
-    store: EmbeddedStore,
+    store: DatasetStore,
     projects: ProjectInput,
     rules: ScreeningRules,
     *,

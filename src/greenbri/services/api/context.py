@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.config import Settings
 from greenbri.core.catalog import AccessLevel, DatasetKind, DatasetRecord
 from greenbri.core.errors import DatasetNotFoundError
@@ -62,7 +62,7 @@ class ApiOptions:
 @dataclass
 class ApiContext:
     settings: Settings
-    store: EmbeddedStore
+    store: DatasetStore
     options: ApiOptions
     keys: KeyStore
     limiter: RateLimiter

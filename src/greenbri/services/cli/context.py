@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.bootstrap import build_store
 from greenbri.config import Settings, load_settings
 
@@ -14,5 +14,5 @@ def settings_from() -> Settings:
     return load_settings()
 
 
-def open_store(settings: Settings | None = None) -> EmbeddedStore:
+def open_store(settings: Settings | None = None) -> DatasetStore:
     return build_store(settings or settings_from())

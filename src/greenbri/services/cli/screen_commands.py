@@ -11,7 +11,7 @@ import typer
 
 from greenbri.adapters.engines import engine_from_options
 from greenbri.adapters.standards_files import load_library
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.errors import InputError
 from greenbri.core.screening.rules_files import load_rules
 from greenbri.core.screening.stack import strictest_stack_check
@@ -161,7 +161,7 @@ def screen_command(
 
 
 def _reports(
-    store: EmbeddedStore,
+    store: DatasetStore,
     portfolio: PortfolioScreening,
     layers: list[LoadedLayer],
     folder: Path,

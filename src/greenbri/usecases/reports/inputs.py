@@ -2,7 +2,7 @@
 
 A report reads no store itself: it is given the receptor geometries (to draw the hits), the
 countries layer (outlines and names) and the catalog records (licences and attribution).
-:func:`report_inputs` collects them from an :class:`EmbeddedStore`; tests and other callers can
+:func:`report_inputs` collects them from an :class:`DatasetStore`; tests and other callers can
 pass their own.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.catalog import DatasetKind, DatasetRecord
 from greenbri.core.errors import GreenbriError
 from greenbri.core.screening.hits import ReceptorHit
@@ -76,7 +76,7 @@ def hit_geometry(layers_geometry: ReceptorGeometries, hit: ReceptorHit) -> BaseG
     return geometry if isinstance(geometry, BaseGeometry) and not geometry.is_empty else None
 
 
-def _store_geometries(store: EmbeddedStore) -> Callable[[str, int], Any]:
+def _store_geometries(store: DatasetStore) -> Callable[[str, int], Any]:
     @functools.cache
     def read(dataset_id: str, version: int) -> Any:
         return store.read(dataset_id, version).geometry.values
@@ -84,7 +84,7 @@ def _store_geometries(store: EmbeddedStore) -> Callable[[str, int], Any]:
     return read
 
 
-def report_inputs(store: EmbeddedStore, *, bands_m: tuple[float, ...] = DEFAULT_BANDS_M) -> ReportInputs:
+def report_inputs(store: DatasetStore, *, bands_m: tuple[float, ...] = DEFAULT_BANDS_M) -> ReportInputs:
     """Receptor geometries (read lazily, once per dataset version), countries and catalog records.
 
     ``countries`` is None when the store has no ``countries`` vector layer (the map then has no

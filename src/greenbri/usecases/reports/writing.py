@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.errors import InputError
 from greenbri.usecases.reports.documents import portfolio_report, project_report
 from greenbri.usecases.reports.inputs import ReportInputs, report_inputs
@@ -56,7 +56,7 @@ def _write(html: str, stem: Path, formats: Sequence[str]) -> list[Path]:
     return written
 
 
-def _inputs(store: EmbeddedStore, layers: Sequence[LoadedLayer] | None) -> ReportInputs:
+def _inputs(store: DatasetStore, layers: Sequence[LoadedLayer] | None) -> ReportInputs:
     inputs = report_inputs(store)
     if not layers:
         return inputs
@@ -65,7 +65,7 @@ def _inputs(store: EmbeddedStore, layers: Sequence[LoadedLayer] | None) -> Repor
 
 
 def write_reports(
-    store: EmbeddedStore,
+    store: DatasetStore,
     portfolio: PortfolioScreening,
     layers: Sequence[LoadedLayer] | None,
     folder: Path,
