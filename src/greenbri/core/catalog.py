@@ -195,6 +195,14 @@ class Provenance:
     input_crs: str = ""
     options_digest: str = ""
 
+    def same_input(self, incoming: Provenance) -> bool:
+        """Whether ``incoming`` describes the same input bytes and options (a re-import is then a no-op)."""
+        return (
+            bool(incoming.input_sha256)
+            and self.input_sha256 == incoming.input_sha256
+            and self.options_digest == incoming.options_digest
+        )
+
     def to_dict(self) -> dict[str, str]:
         return {
             "recorded_at": self.recorded_at,

@@ -30,7 +30,7 @@ from typing import Any
 from greenbri.adapters.stores.duckdb_engine import connect
 from greenbri.adapters.stores.files import fsync_directory, fsync_tree, write_json_atomic
 from greenbri.adapters.stores.locking import write_lock
-from greenbri.adapters.stores.parquet_files import read_frame, write_frame
+from greenbri.adapters.stores.parquet_files import read_frame, version_of, write_frame
 from greenbri.core.catalog import (
     DatasetKind,
     DatasetRecord,
@@ -229,7 +229,7 @@ class EmbeddedStore:
         with self._writing() as catalog:
             existing = catalog.get(record.id)
             latest = existing.latest if existing else None
-            if existing and latest and _same_input(latest.provenance, provenance):
+            if existing and latest and latest.provenance.same_input(provenance):
                 updated = existing.describe_like(replace(record, kind=latest.kind))
                 changed = updated != existing
                 if changed:
@@ -245,18 +245,14 @@ class EmbeddedStore:
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
-            version = DatasetVersion(
+            version = version_of(
+                written,
                 number=number,
                 provenance=provenance,
-                schema=written.schema if written else (),
-                feature_count=written.feature_count if written else 1,
-                spatial_extent=written.spatial_extent if written else None,
-                temporal_extent=written.temporal_extent if written else None,
-                crs=written.crs if written else "",
-                repairs=repairs,
-                warnings=warnings,
                 file_name=file_name,
                 kind=record.kind,
+                repairs=repairs,
+                warnings=warnings,
             )
             self._remember(record.id, number)
             target = self.version_directory(record.id, number)
@@ -343,11 +339,3 @@ class EmbeddedStore:
             self._publish(catalog)
             self._sweep(catalog, quiet=True)
             return remaining
-
-
-def _same_input(stored: Provenance, incoming: Provenance) -> bool:
-    return (
-        bool(incoming.input_sha256)
-        and stored.input_sha256 == incoming.input_sha256
-        and stored.options_digest == incoming.options_digest
-    )

@@ -16,9 +16,17 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 
-from greenbri.core.catalog import BoundingBox, FieldSchema, TemporalExtent
+from greenbri.core.catalog import (
+    BoundingBox,
+    DatasetKind,
+    DatasetVersion,
+    FeatureRepair,
+    FieldSchema,
+    Provenance,
+    TemporalExtent,
+)
 
-__all__ = ["WrittenFile", "read_frame", "write_frame"]
+__all__ = ["WrittenFile", "read_frame", "version_of", "write_frame"]
 
 _TIME_COLUMNS = ("year", "date", "time", "datetime", "timestamp")
 _ROW_GROUP_SIZE = 50_000
@@ -33,6 +41,32 @@ class WrittenFile:
     spatial_extent: BoundingBox | None
     temporal_extent: TemporalExtent | None
     crs: str
+
+
+def version_of(
+    written: WrittenFile | None,
+    *,
+    number: int,
+    provenance: Provenance,
+    file_name: str,
+    kind: DatasetKind,
+    repairs: tuple[FeatureRepair, ...] = (),
+    warnings: tuple[str, ...] = (),
+) -> DatasetVersion:
+    """The catalog entry of a version made of ``written`` (``None`` for a document: one feature)."""
+    return DatasetVersion(
+        number=number,
+        provenance=provenance,
+        schema=written.schema if written else (),
+        feature_count=written.feature_count if written else 1,
+        spatial_extent=written.spatial_extent if written else None,
+        temporal_extent=written.temporal_extent if written else None,
+        crs=written.crs if written else "",
+        repairs=repairs,
+        warnings=warnings,
+        file_name=file_name,
+        kind=kind,
+    )
 
 
 def _is_vector(frame: Any) -> bool:

@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 
 from greenbri.adapters.stores import postgis_catalog as catalog
 from greenbri.adapters.stores.embedded import WriteOutcome
-from greenbri.adapters.stores.parquet_files import WrittenFile, write_frame
+from greenbri.adapters.stores.parquet_files import WrittenFile, version_of, write_frame
 from greenbri.adapters.stores.postgis_connection import dataset_lock, mask_dsn, open_connection, scrub
 from greenbri.adapters.stores.postgis_migrations import applied_migrations, migrate
 from greenbri.adapters.stores.postgis_tables import copy_into_table, read_table
@@ -249,7 +249,7 @@ class PostgisStore:
             found = catalog.load_records(connection, record.id)
             existing = found[0] if found else None
             latest = existing.latest if existing else None
-            if existing and latest and _same_input(latest.provenance, provenance):
+            if existing and latest and latest.provenance.same_input(provenance):
                 updated = existing.describe_like(replace(record, kind=latest.kind))
                 if updated != existing:
                     catalog.save_record(connection, updated)
@@ -260,18 +260,14 @@ class PostgisStore:
                 base = existing.describe_like(record) if existing else replace(record, versions=())
                 catalog.save_record(connection, base)  # first: version_storage refers to it
                 written, file_name = write(connection, number)
-                version = DatasetVersion(
+                version = version_of(
+                    written,
                     number=number,
                     provenance=provenance,
-                    schema=written.schema if written else (),
-                    feature_count=written.feature_count if written else 1,
-                    spatial_extent=written.spatial_extent if written else None,
-                    temporal_extent=written.temporal_extent if written else None,
-                    crs=written.crs if written else "",
-                    repairs=repairs,
-                    warnings=warnings,
                     file_name=file_name,
                     kind=record.kind,
+                    repairs=repairs,
+                    warnings=warnings,
                 )
                 updated = base.with_version(version)
                 catalog.save_record(connection, updated)
@@ -325,11 +321,3 @@ def _geometry_column(schema: pa.Schema) -> str | None:
     """The primary geometry column named in GeoParquet's ``geo`` metadata, if any."""
     metadata = schema.metadata or {}
     return str(json.loads(metadata[b"geo"])["primary_column"]) if b"geo" in metadata else None
-
-
-def _same_input(stored: Provenance, incoming: Provenance) -> bool:
-    return (
-        bool(incoming.input_sha256)
-        and stored.input_sha256 == incoming.input_sha256
-        and stored.options_digest == incoming.options_digest
-    )
