@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from greenbri.core.errors import AlertRuleError
+from greenbri.core.monitoring import alert_rules as alert_rules_module
 from greenbri.core.monitoring.alert_rules import rules_from_document
 from greenbri.usecases.monitoring.alerts import load_alert_rules
 
@@ -75,6 +76,14 @@ def test_bundled_rules_load_bind_and_cite() -> None:
 def test_errors_name_the_field(rule: dict[str, Any], field: str) -> None:
     with pytest.raises(AlertRuleError, match=re.escape(f"rules.json, {field}")):
         rules_from_document(document(rule), "rules.json")
+
+
+def test_an_aqi_rule_names_a_known_standard() -> None:
+    bundled = json.loads((Path(alert_rules_module.__file__).parent / "alert_rules.json").read_text("utf-8"))
+    aqi_rule = next(rule for rule in bundled["rules"] if rule["condition"]["kind"] == "aqi_category")
+    aqi_rule["condition"]["standard"] = "xx"
+    with pytest.raises(AlertRuleError, match=re.escape("rules.json, rules[0].condition.standard")):
+        rules_from_document(document(aqi_rule), "rules.json")
 
 
 def test_repeated_id_is_refused() -> None:

@@ -107,3 +107,13 @@ def test_rate_of_rise_and_station_down_signals() -> None:
     nan = float("nan")
     signal = condition_signal(down, times, np.array([1.0, nan, nan, nan, 2, nan]))
     assert signal.state.tolist() == [0, 0, 1, 1, 0, 0] and signal.value[3] == 3.0
+
+
+def test_the_day_offset_accepts_every_time_zone_label_ingest_accepts() -> None:
+    import datetime as dt
+
+    from greenbri.usecases.monitoring.alert_series import standard_offset
+
+    summer = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
+    labels = {"+08:00": 8.0, "UTC+8": 8.0, "+0800": 8.0, "Z": 0.0, "Asia/Shanghai": 8.0, "Europe/Berlin": 1.0}
+    assert {label: standard_offset(label, summer) for label in labels} == labels

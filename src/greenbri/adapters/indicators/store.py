@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from greenbri.adapters.stores.files import fsync_directory, write_json_atomic
 from greenbri.adapters.stores.locking import write_lock
 from greenbri.core.errors import StoreError
 
@@ -94,13 +95,7 @@ class IndicatorStore:
     # -- writing ------------------------------------------------------------------------
 
     def _write_manifest(self, document: dict[str, Any]) -> None:
-        path = self.root / "manifest.json"
-        temporary = path.with_name(f".manifest.{os.getpid()}.tmp")
-        with temporary.open("w", encoding="utf-8") as handle:
-            json.dump(document, handle, ensure_ascii=False, indent=1, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        write_json_atomic(self.root / "manifest.json", document)
 
     def publish(self, key: str, entry: dict[str, Any], values: pd.DataFrame) -> dict[str, Any]:
         """Store ``values`` as the next version of source ``key``; returns the manifest entry."""
@@ -117,6 +112,7 @@ class IndicatorStore:
             with temporary.open("rb") as handle:
                 os.fsync(handle.fileno())
             os.replace(temporary, self.root / "values" / file_name)
+            fsync_directory(self.root / "values")
             recorded = {
                 **entry,
                 "key": key,

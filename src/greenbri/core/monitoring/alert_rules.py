@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
+from greenbri.core.aqi import STANDARDS as AQI_STANDARDS
 from greenbri.core.catalog import Bilingual
 from greenbri.core.errors import AlertRuleError, StandardError
 from greenbri.core.json_reader import JsonObjectReader
@@ -254,8 +255,11 @@ def _aqi_fields(node: _Reader) -> dict[str, Any]:
     fallback = node.data.get("fallback_engine")
     if fallback is not None and not isinstance(fallback, str):
         node.fail("must be an engine id such as hj633-2012.", "fallback_engine")
+    standard = node.text("standard")
+    if standard not in AQI_STANDARDS:
+        node.fail(f"must be one of {', '.join(AQI_STANDARDS)} (the AQI's standard).", "standard")
     return {
-        "standard": node.text("standard"),
+        "standard": standard,
         "measurements": tuple(raw),
         "averaging": next(iter(averagings)),
         "at_or_above": node.whole("at_or_above", 0),

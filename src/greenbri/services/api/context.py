@@ -70,13 +70,22 @@ class ApiContext:
     features: FeatureReader
     cache: dict[str, Any] = field(default_factory=dict)
     cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    build_locks: dict[str, threading.RLock] = field(default_factory=dict)
 
     def memoised(self, key: str, build: Callable[[], Any]) -> Any:
-        """``build()`` once per ``key`` (keys carry what invalidates them, e.g. catalog versions)."""
+        """``build()`` once per ``key`` (keys carry what invalidates them, e.g. catalog versions).
+
+        Concurrent requests for the same area (the key's part before ``|``) wait for one build
+        instead of each running it."""
         with self.cache_lock:
             if key in self.cache:
                 return self.cache[key]
-        value = build()
+            area_lock = self.build_locks.setdefault(key.split("|")[0], threading.RLock())
+        with area_lock:
+            with self.cache_lock:
+                if key in self.cache:
+                    return self.cache[key]
+            value = build()
         with self.cache_lock:
             stale = [name for name in self.cache if name.split("|")[0] == key.split("|")[0]]
             for name in stale:

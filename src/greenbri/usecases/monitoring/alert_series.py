@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from greenbri.adapters.monitoring.times import parse_timezone
 from greenbri.core.averaging import daily_mean
 from greenbri.core.errors import MissingColumnError
 from greenbri.core.monitoring.readings import QaFlag
@@ -50,13 +51,12 @@ class Series:
 
 
 def standard_offset(timezone: str, at: dt.datetime) -> float:
-    """Hours of standard (non-summer) time ahead of UTC for ``+08:00``-style or IANA names."""
-    text = (timezone or "UTC").strip()
-    if text[:1] in "+-" and ":" in text:
-        hours, minutes = text[1:].split(":")
-        return (1 if text[0] == "+" else -1) * (int(hours) + int(minutes) / 60)
-    zone = dt.UTC if text.upper() == "UTC" else zoneinfo.ZoneInfo(text)
-    local = at.astimezone(zone)
+    """Hours of standard (non-summer) time ahead of UTC for any label ingest accepts (``+08:00``,
+    ``UTC+8``, ``Z``, an IANA name: :func:`~greenbri.adapters.monitoring.times.parse_timezone`)."""
+    parsed = parse_timezone(timezone or "UTC")
+    if parsed.offset_minutes is not None:
+        return parsed.offset_minutes / 60
+    local = at.astimezone(zoneinfo.ZoneInfo(parsed.zone or "UTC"))
     offset = (local.utcoffset() or dt.timedelta()) - (local.dst() or dt.timedelta())
     return offset.total_seconds() / 3600
 

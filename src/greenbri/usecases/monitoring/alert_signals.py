@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from greenbri.core.aqi import compute_aqi, engine_by_id
+from greenbri.core.aqi import compute_aqi, engine_by_id, engines_of
 from greenbri.core.errors import GreenbriError
 from greenbri.core.monitoring.alert_rules import AlertRule, Condition
 from greenbri.core.monitoring.alerts import FIRING, Signal, aqi_signal, condition_signal, persistence_runs
@@ -79,7 +79,12 @@ def _single(rule: AlertRule, series: dict[SeriesKey, Series], forecaster: Callab
 
 def _aqi(rule: AlertRule, series: dict[SeriesKey, Series], forecaster: Callable[..., Any]) -> _Outcome:
     condition = rule.condition
-    engine = engine_by_id(condition.fallback_engine or "hj633-2012")
+    # the units of the AQI's tables: the named fallback engine's, else the standard's first engine's
+    engine = (
+        engine_by_id(condition.fallback_engine)
+        if condition.fallback_engine
+        else engines_of(condition.standard)[0]
+    )
     stations = sorted({station for station, _, _ in series})
     targets, skipped = [], []
     for station in stations:
@@ -106,7 +111,9 @@ def _aqi(rule: AlertRule, series: dict[SeriesKey, Series], forecaster: Callable[
         offset = np.timedelta64(round(first.utc_offset_hours * 60), "m")
         dates = (times + offset).astype("datetime64[D]")
         try:
-            result = compute_aqi("cn", dates, columns, fallback_engine=condition.fallback_engine)
+            result = compute_aqi(
+                condition.standard, dates, columns, fallback_engine=condition.fallback_engine
+            )
         except GreenbriError as error:
             skipped.append(_skip(rule, station, str(error)))
             continue
