@@ -201,6 +201,55 @@ def stats_command(
 
 
 @handle_errors
+def quality_command(
+    readings: Readings = None,
+    station: Stations = None,
+    utc_offset: Offset = 8,
+    json_output: Json = False,
+) -> None:
+    """Series quality per station and pollutant: stuck, spike, PM2.5 > PM10 hours and station-down events. 质控。"""
+    from greenbri.usecases.monitoring.quality_report import quality_report
+    from greenbri.usecases.monitoring.readings_scan import open_parquet_readings
+
+    connection, relation = open_parquet_readings(_glob(readings))
+    try:
+        rows = quality_report(
+            connection, relation, utc_offset_hours=utc_offset, stations=tuple(station or ()) or None
+        )
+    finally:
+        connection.close()
+    if json_output:
+        print_json(rows)
+        return
+    print_table(
+        "series quality 序列质控 (flags are reported, values are never dropped)",
+        [
+            "station",
+            "parameter",
+            "valid h",
+            "stuck h",
+            "spike h",
+            "PM2.5>PM10 h",
+            "down events",
+            "longest down h",
+        ],
+        [
+            [
+                r["station"],
+                r["parameter"],
+                r["valid_hours"],
+                r["stuck_hours"],
+                r["spike_hours"],
+                r["inconsistent_hours"],
+                r["down_events"],
+                r["longest_down_hours"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+@handle_errors
 def water_command(
     table: Annotated[Path, typer.Argument(help="Water-quality table (CPCB India layout, latin-1).")],
     json_output: Json = False,
@@ -227,4 +276,5 @@ def register(app: typer.Typer) -> None:
     app.command("aqi")(aqi_series_command)
     app.command("exceedances")(exceedances_command)
     app.command("stats")(stats_command)
+    app.command("quality")(quality_command)
     app.command("water")(water_command)
