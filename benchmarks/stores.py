@@ -86,7 +86,7 @@ def measure(store: Any, frame: Any, repeats: int, case: int) -> tuple[float, flo
 
 def _server_module() -> Any:
     """The tests' throw-away server helper, loaded by path (it is not part of the package)."""
-    path = Path(__file__).resolve().parents[1] / "tests" / "store_contract" / "postgres_server.py"
+    path = Path(__file__).resolve().parents[1] / "tests" / "postgres_server.py"
     spec = importlib.util.spec_from_file_location("postgres_server", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

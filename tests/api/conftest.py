@@ -14,12 +14,13 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 from starlette.exceptions import StarletteDeprecationWarning
+from tests.conftest import StoreFactory
 
 from greenbri.adapters.sources import get_connector
 from greenbri.adapters.sources.context import FetchContext
 from greenbri.adapters.sources.http import HttpClient
 from greenbri.adapters.sources.mirror import Mirror
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.config import Settings, load_settings
 from greenbri.core.catalog import AccessLevel, Bilingual, DatasetRecord, Provenance, ReceptorRole, Theme
 from greenbri.services.api.access import KeyStore
@@ -45,7 +46,7 @@ def _provenance(name: str) -> Provenance:
     )
 
 
-def _add_restricted(store: EmbeddedStore) -> None:
+def _add_restricted(store: DatasetStore) -> None:
     frame = gpd.GeoDataFrame(
         {"name": ["Secret wetland reserve", "Hidden forest"], "iucn_category": ["II", "IV"]},
         geometry=[RESTRICTED_BOX, box(100.0, 10.0, 100.5, 10.5)],
@@ -62,7 +63,7 @@ def _add_restricted(store: EmbeddedStore) -> None:
     store.write_frame_version(record, _provenance("restricted"), frame)
 
 
-def _add_dated(store: EmbeddedStore) -> None:
+def _add_dated(store: DatasetStore) -> None:
     days = pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01"]).tz_localize("UTC")
     frame = gpd.GeoDataFrame(
         {"station": ["a", "b", "c", "d"], "observed_at": days, "value": [1.5, 2.5, 3.5, 4.5]},
@@ -83,10 +84,12 @@ class Keys:
 
 
 @pytest.fixture(scope="session")
-def api_settings(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Settings:
+def api_settings(
+    tmp_path_factory: pytest.TempPathFactory, shared_data: Path, session_store_factory: StoreFactory
+) -> Settings:
     root = tmp_path_factory.mktemp("api")
-    settings = load_settings({"GREENBRI_DATA_DIR": str(root / "store"), "HOME": str(root)})
-    store = EmbeddedStore(settings.data_dir)
+    settings = load_settings({**session_store_factory.environment(root / "store"), "HOME": str(root)})
+    store = session_store_factory.open(settings.data_dir)
     initialise_store(store)
     context = FetchContext(
         client=HttpClient(max_attempts=1),

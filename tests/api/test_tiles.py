@@ -11,8 +11,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 from tests.api.conftest import RESTRICTED, header
+from tests.conftest import StoreFactory
 
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.services.api.tile_cache import (
     DETAIL_ZOOM,
     MAX_LATITUDE,
@@ -104,11 +105,11 @@ def decode(tile: bytes) -> dict[str, dict[int, list[tuple[int, int]]]]:
 
 
 @pytest.fixture(scope="module")
-def store(api_settings) -> EmbeddedStore:
-    return EmbeddedStore(api_settings.data_dir)
+def store(api_settings, session_store_factory: StoreFactory) -> DatasetStore:
+    return session_store_factory.open(api_settings.data_dir)
 
 
-def _former(client, store: EmbeddedStore, layer: str, z: int, x: int, y: int) -> bytes:
+def _former(client, store: DatasetStore, layer: str, z: int, x: int, y: int) -> bytes:
     """The tile as the former path builds it (every vertex, every feature)."""
     version, path = store.locate(layer, None)
     return TileMaker(client.app.state.context.features, TileCache(0), simplify=False).tile(

@@ -11,13 +11,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from tests.conftest import StoreFactory
 from tests.reports.screenings import screened
 
 from greenbri.adapters.sources import get_connector
 from greenbri.adapters.sources.context import FetchContext
 from greenbri.adapters.sources.http import HttpClient
 from greenbri.adapters.sources.mirror import Mirror
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.screening.rules_files import load_rules
 from greenbri.usecases.datasets import fetch_dataset
 from greenbri.usecases.initialise import initialise_store
@@ -39,9 +40,11 @@ def _clock() -> dt.datetime:
 
 
 @pytest.fixture(scope="session")
-def report_store(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
+def report_store(
+    shared_data: Path, tmp_path_factory: pytest.TempPathFactory, session_store_factory: StoreFactory
+) -> DatasetStore:
     root = tmp_path_factory.mktemp("report-store")
-    store = EmbeddedStore(root / "store")
+    store = session_store_factory.open(root / "store")
     initialise_store(store, clock=_clock)
     context = FetchContext(
         client=HttpClient(max_attempts=1),
@@ -54,13 +57,13 @@ def report_store(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="session")
-def portfolio(report_store: EmbeddedStore, shared_data: Path) -> PortfolioScreening:
+def portfolio(report_store: DatasetStore, shared_data: Path) -> PortfolioScreening:
     projects = read_projects(shared_data / "power-plants" / "COFI_v2.2_2023-10.xlsx", preset="cofi")
     return screen_portfolio(report_store, projects, load_rules(), today=SCREENED_ON)
 
 
 @pytest.fixture(scope="session")
-def inputs(report_store: EmbeddedStore) -> ReportInputs:
+def inputs(report_store: DatasetStore) -> ReportInputs:
     return report_inputs(report_store)
 
 

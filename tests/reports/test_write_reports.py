@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from tests.reports.screenings import screened
 
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.errors import InputError
 from greenbri.usecases.reports import write_reports
 from greenbri.usecases.screening import PortfolioScreening, ProjectScreening, load_receptor_layers
 
 
 def test_portfolio_and_project_files(
-    report_store: EmbeddedStore, portfolio: PortfolioScreening, merowe: ProjectScreening, tmp_path: Path
+    report_store: DatasetStore, portfolio: PortfolioScreening, merowe: ProjectScreening, tmp_path: Path
 ) -> None:
     odd = replace(merowe, project=replace(merowe.project, id="SDN/2021.005"))
     small = replace(portfolio, screened=[merowe, screened(portfolio, "ARE2022010"), odd, odd], failures=[])
@@ -53,6 +53,6 @@ def test_portfolio_and_project_files(
     ).read_bytes()
 
 
-def test_no_report_format(report_store: EmbeddedStore, portfolio: PortfolioScreening, tmp_path: Path) -> None:
+def test_no_report_format(report_store: DatasetStore, portfolio: PortfolioScreening, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="use one of: html, pdf"):
         write_reports(report_store, portfolio, None, tmp_path, formats=["json"])

@@ -9,12 +9,13 @@ from pathlib import Path
 import pyogrio
 import pytest
 import shapely
+from tests.conftest import StoreFactory
 
 from greenbri.adapters.sources import get_connector
 from greenbri.adapters.sources.context import FetchContext
 from greenbri.adapters.sources.http import HttpClient
 from greenbri.adapters.sources.mirror import Mirror
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.screening.rules_files import load_rules
 from greenbri.usecases.datasets import fetch_dataset
 from greenbri.usecases.initialise import initialise_store
@@ -55,9 +56,11 @@ SECTORS = {
 
 
 @pytest.fixture(scope="session")
-def reference_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> EmbeddedStore:
+def reference_store(
+    tmp_path_factory: pytest.TempPathFactory, shared_data: Path, session_store_factory: StoreFactory
+) -> DatasetStore:
     root = tmp_path_factory.mktemp("screening")
-    store = EmbeddedStore(root / "store")
+    store = session_store_factory.open(root / "store")
     context = FetchContext(
         client=HttpClient(max_attempts=1),
         mirror=Mirror.from_setting(str(shared_data)),
@@ -70,7 +73,7 @@ def reference_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path)
 
 
 @pytest.fixture(scope="session")
-def loaded_layers(reference_store: EmbeddedStore) -> list:
+def loaded_layers(reference_store: DatasetStore) -> list:
     return load_receptor_layers(reference_store)
 
 

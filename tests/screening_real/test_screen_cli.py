@@ -13,9 +13,10 @@ from greenbri.services.cli.main import app
 
 @pytest.mark.slow
 def test_the_dask_engine_screens_like_the_local_engine(
-    reference_store, aiddata_portfolio: Path, monkeypatch: pytest.MonkeyPatch
+    reference_store, aiddata_portfolio: Path, monkeypatch: pytest.MonkeyPatch, session_store_factory
 ) -> None:
-    monkeypatch.setenv("GREENBRI_DATA_DIR", str(reference_store.data_dir))
+    for variable, value in session_store_factory.environment(reference_store.data_dir).items():
+        monkeypatch.setenv(variable, value)
     runner = CliRunner()
     common = ["screen", str(aiddata_portfolio), "--json", "--date", "2025-06-30"]
     local = runner.invoke(app, common)
@@ -27,8 +28,11 @@ def test_the_dask_engine_screens_like_the_local_engine(
     assert dask_result == local_result
 
 
-def test_an_unknown_engine_is_refused(reference_store, aiddata_portfolio: Path, monkeypatch) -> None:
-    monkeypatch.setenv("GREENBRI_DATA_DIR", str(reference_store.data_dir))
+def test_an_unknown_engine_is_refused(
+    reference_store, aiddata_portfolio: Path, monkeypatch, session_store_factory
+) -> None:
+    for variable, value in session_store_factory.environment(reference_store.data_dir).items():
+        monkeypatch.setenv(variable, value)
     result = CliRunner().invoke(app, ["screen", str(aiddata_portfolio), "--engine", "spark"])
     assert result.exit_code == 2
     assert "Unknown engine 'spark'" in result.stderr and "--engine local or --engine dask" in result.stderr

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.conftest import StoreFactory
+from tests.store_state import snapshot
 from typer.testing import CliRunner
 
 from greenbri.services.cli.main import app
@@ -18,7 +20,9 @@ def invoke(*arguments: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_start_initialises_the_store_and_summarises_the_catalog(data_dir: Path) -> None:
+def test_start_initialises_the_store_and_summarises_the_catalog(
+    data_dir: Path, store_factory: StoreFactory
+) -> None:
     code, out, err = invoke("start", "--json")
     assert code == 0, err
     summary = json.loads(out)
@@ -29,16 +33,16 @@ def test_start_initialises_the_store_and_summarises_the_catalog(data_dir: Path) 
     # Natural Earth 5.1.1 has 250 admin-0 units; the China view merges 5 of them into others.
     assert counts["countries"] == 245
     assert summary["by_theme"] == {"boundaries": 2, "settlements": 1}
-    assert (data_dir / "catalog.json").is_file()
+    assert store_factory.open(data_dir).is_initialised()
 
 
-def test_init_twice_changes_nothing(data_dir: Path) -> None:
+def test_init_twice_changes_nothing(data_dir: Path, store_factory: StoreFactory) -> None:
     first = json.loads(invoke("init", "--json")[1])
-    catalog = (data_dir / "catalog.json").read_bytes()
+    before = snapshot(store_factory.open(data_dir))
     second = json.loads(invoke("init", "--json")[1])
     assert [layer["created"] for layer in first["layers"]] == [True, True, True]
     assert [layer["created"] for layer in second["layers"]] == [False, False, False]
-    assert (data_dir / "catalog.json").read_bytes() == catalog
+    assert snapshot(store_factory.open(data_dir)) == before
 
 
 def test_another_view_makes_a_new_version_of_the_countries(data_dir: Path) -> None:

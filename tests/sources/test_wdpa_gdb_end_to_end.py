@@ -17,10 +17,11 @@ import numpy as np
 import pyogrio
 import pytest
 from shapely.geometry import Point, box
+from tests.conftest import StoreFactory
 
 from greenbri.adapters.sources import get_connector
 from greenbri.adapters.sources.context import FetchContext
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.catalog import AccessLevel, DatasetKind, ReceptorRole
 from greenbri.usecases.datasets import ImportOutcome, fetch_dataset
 
@@ -116,7 +117,7 @@ def download(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return _zip(gdb, tmp_path / "downloads" / "WDPA_Nov2026_Public.zip")
 
 
-def _fetch(store: EmbeddedStore, tmp_path: Path, client_factory: Any, **options: str) -> ImportOutcome:
+def _fetch(store: DatasetStore, tmp_path: Path, client_factory: Any, **options: str) -> ImportOutcome:
     # client_factory: an HttpClient whose transport fails the test on any request (WDPA never downloads)
     context = FetchContext(
         client=client_factory(max_attempts=1),
@@ -128,9 +129,9 @@ def _fetch(store: EmbeddedStore, tmp_path: Path, client_factory: Any, **options:
 
 
 def test_fetch_imports_the_filtered_polygon_layer(
-    download: Path, tmp_path: Path, client_factory: Any
+    download: Path, tmp_path: Path, client_factory: Any, store_factory: StoreFactory
 ) -> None:
-    store = EmbeddedStore(tmp_path / "store")
+    store = store_factory.open(tmp_path / "store")
     outcome = _fetch(store, tmp_path, client_factory, path=str(download))
 
     record = store.get("wdpa")
@@ -174,9 +175,9 @@ def test_fetch_imports_the_filtered_polygon_layer(
 
 
 def test_fetching_the_same_download_again_adds_no_version(
-    download: Path, tmp_path: Path, client_factory: Any
+    download: Path, tmp_path: Path, client_factory: Any, store_factory: StoreFactory
 ) -> None:
-    store = EmbeddedStore(tmp_path / "store")
+    store = store_factory.open(tmp_path / "store")
     first = _fetch(store, tmp_path, client_factory, path=str(download))
     again = _fetch(store, tmp_path, client_factory, path=str(download))
     assert not again.created
@@ -184,8 +185,10 @@ def test_fetching_the_same_download_again_adds_no_version(
     assert again.version.provenance.input_sha256 == first.version.provenance.input_sha256
 
 
-def test_options_reach_the_filter_and_the_layer(download: Path, tmp_path: Path, client_factory: Any) -> None:
-    store = EmbeddedStore(tmp_path / "store")
+def test_options_reach_the_filter_and_the_layer(
+    download: Path, tmp_path: Path, client_factory: Any, store_factory: StoreFactory
+) -> None:
+    store = store_factory.open(tmp_path / "store")
     kept = _fetch(store, tmp_path, client_factory, path=str(download), keep_proposed="true")
     assert kept.version.number == 1 and kept.version.feature_count == 4
     assert "WDPA filter: keep_proposed=true, so that rule was not applied." in kept.warnings

@@ -1,29 +1,16 @@
-"""``any_store``: every contract test runs once on the embedded store and once on PostGIS."""
+"""``any_store``: every contract test runs once on the embedded store and once on PostGIS,
+whichever store the rest of the suite runs against (``--store``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.store_contract.postgres_server import PostgresServer, ServerUnavailableError
+from tests.postgres_server import PostgresServer
 
 from greenbri.adapters.stores.embedded import EmbeddedStore
 from greenbri.adapters.stores.postgis import PostgisStore
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """A PostgreSQL + PostGIS server for the session; a missing installation fails the tests."""
-    try:
-        server = PostgresServer.start()
-    except ServerUnavailableError as error:
-        pytest.fail(f"cannot start PostgreSQL for the PostGIS store tests: {error}")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -11,9 +10,11 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon
+from tests.conftest import StoreFactory
+from tests.store_state import snapshot
 
 from greenbri.adapters.readers.base import ReadOptions
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core import errors
 from greenbri.core.catalog import Bilingual
 from greenbri.usecases.datasets import DatasetMetadata, import_dataset
@@ -21,19 +22,10 @@ from greenbri.usecases.datasets import DatasetMetadata, import_dataset
 METADATA = DatasetMetadata("sites", Bilingual("Sites", "地点"))
 
 
-def snapshot(directory: Path) -> dict[str, str]:
-    """Every file under the store with the sha256 of its bytes."""
-    return {
-        str(path.relative_to(directory)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(directory.rglob("*"))
-        if path.is_file() and path.name != ".write.lock"
-    }
-
-
 @pytest.fixture()
-def store(tmp_path: Path) -> EmbeddedStore:
+def store(tmp_path: Path, store_factory: StoreFactory) -> DatasetStore:
     """A store holding version 1 of 'sites' (two points)."""
-    store = EmbeddedStore(tmp_path / "store")
+    store = store_factory.open(tmp_path / "store")
     good = tmp_path / "good.geojson"
     gpd.GeoDataFrame(
         {"site_id": ["a", "b"]}, geometry=[Point(116.4, 39.9), Point(121.5, 31.2)], crs="EPSG:4326"
@@ -157,13 +149,13 @@ BAD_INPUTS: list[tuple[Callable[[Path], tuple[Path, ReadOptions]], type[errors.G
     ("make", "error_class", "where"), BAD_INPUTS, ids=[item[0].__name__ for item in BAD_INPUTS]
 )
 def test_bad_input_is_refused_clearly_and_the_store_is_unchanged(
-    store: EmbeddedStore,
+    store: DatasetStore,
     tmp_path: Path,
     make: Callable[[Path], tuple[Path, ReadOptions]],
     error_class: type,
     where: str,
 ) -> None:
-    before = snapshot(store.data_dir)
+    before = snapshot(store)
     path, options = make(tmp_path)
     with pytest.raises(error_class) as raised:
         import_dataset(store, path, METADATA, options)
@@ -171,12 +163,12 @@ def test_bad_input_is_refused_clearly_and_the_store_is_unchanged(
     assert path.name in message, message
     assert where in message, message
     assert "Fix:" in message, message
-    assert snapshot(store.data_dir) == before
+    assert snapshot(store) == before
     assert list(store.read("sites")["site_id"]) == ["a", "b"]
 
 
 def test_swapped_lon_lat_imports_with_a_warning(
-    store: EmbeddedStore, tmp_path: Path, shared_data: Path
+    store: DatasetStore, tmp_path: Path, shared_data: Path
 ) -> None:
     from greenbri.usecases.initialise import initialise_store
 
@@ -191,9 +183,7 @@ def test_swapped_lon_lat_imports_with_a_warning(
     assert any("swapped" in warning for warning in store.get("sites").latest.warnings)  # type: ignore[union-attr]
 
 
-def test_a_repairable_self_intersection_is_repaired_and_reported(
-    store: EmbeddedStore, tmp_path: Path
-) -> None:
+def test_a_repairable_self_intersection_is_repaired_and_reported(store: DatasetStore, tmp_path: Path) -> None:
     bowtie = Polygon([(0, 0), (2, 2), (2, 0), (0, 2), (0, 0)])
     path = write_text(
         tmp_path / "bowtie.csv",

@@ -8,8 +8,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import Point
+from tests.conftest import StoreFactory
 
-from greenbri.adapters.stores.embedded import EmbeddedStore
 from greenbri.core.catalog import Bilingual, DatasetKind, Licence, Theme
 from greenbri.core.errors import InputError
 from greenbri.usecases.datasets import DatasetMetadata, import_dataset
@@ -25,8 +25,10 @@ def points(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_reimport_with_fewer_options_keeps_the_stored_metadata(tmp_path: Path, points: Path) -> None:
-    store = EmbeddedStore(tmp_path / "store")
+def test_a_reimport_with_fewer_options_keeps_the_stored_metadata(
+    store_factory: StoreFactory, tmp_path: Path, points: Path
+) -> None:
+    store = store_factory.open(tmp_path / "store")
     full = DatasetMetadata(
         "sites",
         title=Bilingual("Sites", "地点"),
@@ -42,8 +44,8 @@ def test_a_reimport_with_fewer_options_keeps_the_stored_metadata(tmp_path: Path,
     assert record.licence == Licence("CC-BY-4.0", "", "Someone")
 
 
-def test_each_version_keeps_its_own_kind(tmp_path: Path, points: Path) -> None:
-    store = EmbeddedStore(tmp_path / "store")
+def test_each_version_keeps_its_own_kind(store_factory: StoreFactory, tmp_path: Path, points: Path) -> None:
+    store = store_factory.open(tmp_path / "store")
     import_dataset(store, points, DatasetMetadata("mixed"))
     table = tmp_path / "table.csv"
     pd.DataFrame({"iso3": ["CHN"], "year": [2020], "value": [31.0]}).to_csv(table, index=False)
@@ -59,8 +61,10 @@ def test_each_version_keeps_its_own_kind(tmp_path: Path, points: Path) -> None:
     assert list(store.read("mixed")["iso3"]) == ["CHN"]
 
 
-def test_a_forced_kind_that_does_not_fit_the_data_is_refused(tmp_path: Path, points: Path) -> None:
-    store = EmbeddedStore(tmp_path / "store")
+def test_a_forced_kind_that_does_not_fit_the_data_is_refused(
+    store_factory: StoreFactory, tmp_path: Path, points: Path
+) -> None:
+    store = store_factory.open(tmp_path / "store")
     table = tmp_path / "table.csv"
     pd.DataFrame({"iso3": ["CHN"], "value": [31.0]}).to_csv(table, index=False)
     with pytest.raises(InputError, match=r"table\.csv.*indicator_table.*--kind vector_layer"):
@@ -68,8 +72,10 @@ def test_a_forced_kind_that_does_not_fit_the_data_is_refused(tmp_path: Path, poi
     assert not store.is_initialised() or store.list_datasets() == []
 
 
-def test_a_column_named_bbox_is_refused_with_a_rename_hint(tmp_path: Path) -> None:
-    store = EmbeddedStore(tmp_path / "store")
+def test_a_column_named_bbox_is_refused_with_a_rename_hint(
+    store_factory: StoreFactory, tmp_path: Path
+) -> None:
+    store = store_factory.open(tmp_path / "store")
     path = tmp_path / "b.geojson"
     gpd.GeoDataFrame({"bbox": ["x"]}, geometry=[Point(1, 2)], crs="EPSG:4326").to_file(path)
     with pytest.raises(InputError, match="--map bbox=source_bbox"):
@@ -82,17 +88,24 @@ def test_a_column_named_bbox_is_refused_with_a_rename_hint(tmp_path: Path) -> No
     [("out.csv", "geojson", "does not match"), ("out.txt", None, "Cannot tell the export format")],
 )
 def test_export_refuses_a_format_that_contradicts_the_file_name(
-    tmp_path: Path, points: Path, name: str, export_format: str | None, message: str
+    store_factory: StoreFactory,
+    tmp_path: Path,
+    points: Path,
+    name: str,
+    export_format: str | None,
+    message: str,
 ) -> None:
-    store = EmbeddedStore(tmp_path / "store")
+    store = store_factory.open(tmp_path / "store")
     import_dataset(store, points, DatasetMetadata("sites"))
     with pytest.raises(InputError, match=message):
         export_dataset(store, "sites", tmp_path / name, export_format)
     assert not (tmp_path / name).exists()
 
 
-def test_export_format_follows_the_file_name(tmp_path: Path, points: Path) -> None:
-    store = EmbeddedStore(tmp_path / "store")
+def test_export_format_follows_the_file_name(
+    store_factory: StoreFactory, tmp_path: Path, points: Path
+) -> None:
+    store = store_factory.open(tmp_path / "store")
     import_dataset(store, points, DatasetMetadata("sites"))
     csv = export_dataset(store, "sites", tmp_path / "sites.csv")
     assert csv.read_text(encoding="utf-8").splitlines()[0] == "name,geometry"

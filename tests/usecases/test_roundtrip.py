@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
+from tests.conftest import StoreFactory
 from tests.usecases.frames import assert_same_records
 
 from greenbri.adapters.readers import read_input
@@ -17,15 +18,15 @@ from greenbri.adapters.sources import get_connector
 from greenbri.adapters.sources.context import FetchContext
 from greenbri.adapters.sources.http import HttpClient
 from greenbri.adapters.sources.mirror import Mirror
-from greenbri.adapters.stores.embedded import EmbeddedStore
+from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.catalog import Bilingual
 from greenbri.usecases.datasets import DatasetMetadata, fetch_dataset, import_dataset
 from greenbri.usecases.export import export_dataset
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> EmbeddedStore:
-    return EmbeddedStore(tmp_path / "store")
+def store(tmp_path: Path, store_factory: StoreFactory) -> DatasetStore:
+    return store_factory.open(tmp_path / "store")
 
 
 def mirror_context(shared_data: Path, tmp_path: Path, **options: str) -> FetchContext:
@@ -38,7 +39,7 @@ def mirror_context(shared_data: Path, tmp_path: Path, **options: str) -> FetchCo
 
 
 def export_and_read_back(
-    store: EmbeddedStore, dataset_id: str, directory: Path, *, vector: bool
+    store: DatasetStore, dataset_id: str, directory: Path, *, vector: bool
 ) -> dict[str, pd.DataFrame]:
     back: dict[str, pd.DataFrame] = {}
     parquet = export_dataset(store, dataset_id, directory / f"{dataset_id}.parquet", "geoparquet")
@@ -71,7 +72,7 @@ NATURAL_EARTH = [
 
 @pytest.mark.parametrize(("connector", "file_stem", "count"), NATURAL_EARTH)
 def test_natural_earth_layers_round_trip(
-    store: EmbeddedStore, shared_data: Path, tmp_path: Path, connector: str, file_stem: str, count: int | None
+    store: DatasetStore, shared_data: Path, tmp_path: Path, connector: str, file_stem: str, count: int | None
 ) -> None:
     outcome = fetch_dataset(store, get_connector(connector), mirror_context(shared_data, tmp_path))
     original = pyogrio.read_dataframe(f"/vsigzip/{shared_data}/natural-earth/{file_stem}.geojson.gz")
@@ -89,7 +90,7 @@ def test_natural_earth_layers_round_trip(
             raise AssertionError(f"{connector} via {export_format}: {error}") from None
 
 
-def test_ramsar_shapefiles_round_trip(store: EmbeddedStore, shared_data: Path, tmp_path: Path) -> None:
+def test_ramsar_shapefiles_round_trip(store: DatasetStore, shared_data: Path, tmp_path: Path) -> None:
     outcome = fetch_dataset(store, get_connector("ramsar"), mirror_context(shared_data, tmp_path))
     stored = store.read(outcome.record.id)
     assert outcome.record.receptor_role is not None and outcome.record.receptor_role.value == "wetland"
@@ -99,7 +100,7 @@ def test_ramsar_shapefiles_round_trip(store: EmbeddedStore, shared_data: Path, t
         assert_same_records(stored, frame)
 
 
-def test_world_heritage_csv_round_trip(store: EmbeddedStore, shared_data: Path, tmp_path: Path) -> None:
+def test_world_heritage_csv_round_trip(store: DatasetStore, shared_data: Path, tmp_path: Path) -> None:
     outcome = fetch_dataset(
         store, get_connector("unesco-world-heritage"), mirror_context(shared_data, tmp_path)
     )
@@ -121,7 +122,7 @@ def test_world_heritage_csv_round_trip(store: EmbeddedStore, shared_data: Path, 
     [("owid-co2", {}, None), ("owid-grapher", {"slug": "forest-area-as-share-of-land-area"}, None)],
 )
 def test_our_world_in_data_tables_round_trip(
-    store: EmbeddedStore,
+    store: DatasetStore,
     shared_data: Path,
     tmp_path: Path,
     connector: str,
@@ -145,7 +146,7 @@ def test_our_world_in_data_tables_round_trip(
     ),
 )
 def test_aiddata_projects_round_trip(
-    store: EmbeddedStore, shared_data: Path, tmp_path: Path, name: str
+    store: DatasetStore, shared_data: Path, tmp_path: Path, name: str
 ) -> None:
     path = shared_data / "projects" / "aiddata" / name
     outcome = import_dataset(
@@ -159,7 +160,7 @@ def test_aiddata_projects_round_trip(
         assert_same_records(stored, frame)
 
 
-def test_power_plant_csv_round_trip(store: EmbeddedStore, shared_data: Path, tmp_path: Path) -> None:
+def test_power_plant_csv_round_trip(store: DatasetStore, shared_data: Path, tmp_path: Path) -> None:
     path = shared_data / "power-plants" / "gppd_wri_collected_2018-06.csv"
     outcome = import_dataset(
         store, path, DatasetMetadata("gppd", Bilingual("Global Power Plant Database", "全球电厂数据库")),

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import StoreFactory
 from tests.live_server import serving
 
-from greenbri.adapters.stores.embedded import EmbeddedStore
 from greenbri.config import load_settings
 from greenbri.services.api.context import ApiOptions
 from greenbri.usecases.initialise import initialise_store
@@ -65,14 +65,16 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[str]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, shared_data: Path, session_store_factory: StoreFactory
+) -> Iterator[str]:
     if not (WEB / "vendor" / "maplibre-gl.js").is_file():
         pytest.fail("MapLibre is not vendored: run scripts/web-assets.sh (npm ci + copy into web/vendor/)")
     from greenbri.services.api import create_app
 
     root = tmp_path_factory.mktemp("web")
-    settings = load_settings({"GREENBRI_DATA_DIR": str(root / "store"), "HOME": str(root)})
-    initialise_store(EmbeddedStore(settings.data_dir))
+    settings = load_settings({**session_store_factory.environment(root / "store"), "HOME": str(root)})
+    initialise_store(session_store_factory.open(settings.data_dir))
     # Real data for the country and monitoring pages: two indicator files and one CNEMC hour.
     from greenbri.adapters.indicators.store import IndicatorStore
     from greenbri.adapters.monitoring.store import ReadingsStore

@@ -73,11 +73,19 @@ class Greenbri:
         return self.store.read(dataset_id, version, bbox=bbox)
 
     def sql(self, query: str) -> pd.DataFrame:
-        """Run DuckDB SQL over the latest versions (each dataset is a view named by its id)."""
+        """Run SQL over the latest versions (each dataset is a view named by its id).
+
+        The dialect is the store's: DuckDB (spatial) on the embedded store, PostgreSQL + PostGIS on
+        the PostGIS store, where geometries come back as hex EWKB and quoted names need double quotes.
+        """
         connection = self.store.connect()
         try:
-            frame: pd.DataFrame = connection.execute(query).fetchdf()
-            return frame
+            result = connection.execute(query)
+            if hasattr(result, "fetchdf"):  # DuckDB
+                frame: pd.DataFrame = result.fetchdf()
+                return frame
+            columns = [column.name for column in result.description or ()]
+            return pd.DataFrame(result.fetchall(), columns=columns)
         finally:
             connection.close()
 
