@@ -42,7 +42,7 @@ from greenbri.core.catalog import ReceptorRole
 from greenbri.core.screening.batch import classify_batch
 from greenbri.core.screening.geodesic import ReceptorLayer
 from greenbri.core.screening.hits import Coverage
-from greenbri.core.screening.partition import SharedLayers, join_partitions, search_partition
+from greenbri.core.screening.partition import SharedLayers, join_partitions, search_costs, search_partition
 from greenbri.core.screening.rules_files import load_rules
 from greenbri.usecases.monitoring.aggregate import AggregationInputs, aggregate_daily
 
@@ -54,7 +54,8 @@ def screen_with(
     screened = screening_data.make_projects(projects)
     coverage = (Coverage(layer.role, (layer.reference,), True),)
     start = time.perf_counter()
-    chunks = [projects[a:b] for a, b in partition_bounds(len(projects), partition_size)]
+    bounds = partition_bounds(len(projects), partition_size, search_costs(projects))
+    chunks = [projects[a:b] for a, b in bounds]
     tables = join_partitions(
         engine.map_partitions(
             search_partition, SharedLayers((layer,), 10_000.0), chunks, shared_key=f"{layer.reference}:10000"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import numpy as np
 import pytest
 import shapely
+from distributed import get_task_stream
 
 from greenbri.adapters.engines import DaskEngine, LocalEngine, engine_from_options, partition_bounds
 from greenbri.core.catalog import ReceptorRole
@@ -117,3 +119,61 @@ def test_a_named_shared_input_is_shipped_once_and_reused(dask_engine: DaskEngine
     second = dask_engine.map_partitions(search_partition, shared, chunks, shared_key="layers@v1")
     assert list(shipped) == ["layers@v1"] and dask_engine._shipped == shipped
     assert all(same(a, b) for a, b in zip(join_partitions(first, 2), join_partitions(second, 2), strict=True))
+
+
+def test_the_local_cluster_workers_keep_the_allocator_defaults_and_their_copies(
+    dask_engine: DaskEngine,
+) -> None:
+    if "MALLOC_TRIM_THRESHOLD_" in os.environ:
+        pytest.skip("this process sets MALLOC_TRIM_THRESHOLD_ itself; the workers inherit it")
+    dask_engine.client.wait_for_workers(2, timeout=60)  # a worker killed by an earlier test restarts
+    settings = dask_engine.client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+    assert len(settings) == 2 and set(settings.values()) == {None}
+    assert not dask_engine.client.amm.running()  # no ReduceReplicas dropping the shipped layers
+
+
+def test_a_copy_lost_by_one_worker_is_shipped_to_it_again(dask_engine: DaskEngine) -> None:
+    shared = SharedLayers(layers(), 5_000.0)
+    chunks = [projects(200)[start : start + 50] for start in range(0, 200, 50)]
+    dask_engine.client.wait_for_workers(2, timeout=60)
+    first = dask_engine.map_partitions(search_partition, shared, chunks, shared_key="layers@v2")
+    shipped = dask_engine._shipped["layers@v2"]
+    holders = dask_engine.client.who_has(shipped)[shipped.key]
+    assert len(holders) == 2
+    # what a remote scheduler's memory manager does between jobs: drop one worker's copy
+    dask_engine.client.run_on_scheduler(
+        lambda dask_scheduler, key, worker: dask_scheduler.request_remove_replicas(
+            worker, [key], stimulus_id="test-drop"
+        ),
+        key=shipped.key,
+        worker=holders[0],
+    )
+    for _ in range(50):
+        if len(dask_engine.client.who_has(shipped)[shipped.key]) == 1:
+            break
+        time.sleep(0.1)
+    assert len(dask_engine.client.who_has(shipped)[shipped.key]) == 1
+    with get_task_stream(client=dask_engine.client) as stream:
+        second = dask_engine.map_partitions(search_partition, shared, chunks, shared_key="layers@v2")
+    assert len(dask_engine.client.who_has(shipped)[shipped.key]) == 2
+    # copied to the worker before the job, not fetched by one of its tasks while the others wait
+    assert [part["action"] for task in stream.data for part in task["startstops"]] == ["compute"] * 4
+    assert dask_engine._shipped["layers@v2"] is shipped  # copied between workers, not shipped anew
+    assert all(same(a, b) for a, b in zip(join_partitions(first, 2), join_partitions(second, 2), strict=True))
+
+
+def test_weighted_partitions_spread_costly_projects_and_keep_order() -> None:
+    points, lines = [1.0] * 10_000, [53.0] * 500  # the benchmark's mix: points, then long lines
+    by_count = partition_bounds(10_500, 1_000)
+    weighted = partition_bounds(10_500, 1_000, points + lines)
+    for bounds in (by_count, weighted):
+        assert bounds[0][0] == 0 and bounds[-1][1] == 10_500
+        assert all(stop == start for (_, stop), (start, _) in zip(bounds, bounds[1:], strict=False))
+        assert all(0 < stop - start <= 1_000 for start, stop in bounds)
+    assert sum(1 for start, _ in by_count if start >= 10_000) == 1  # every line in one task
+    costs = [sum((points + lines)[start:stop]) for start, stop in weighted]
+    share = sum(points + lines) / 11
+    assert sum(1 for start, _ in weighted if start >= 10_000) >= 3
+    assert max(costs) <= share + 53 and len(weighted) <= 2 * 11 + 1
+    with pytest.raises(ValueError, match="3 weights for 4 items"):
+        partition_bounds(4, 2, [1.0, 1.0, 1.0])

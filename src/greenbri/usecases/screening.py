@@ -35,7 +35,7 @@ from greenbri.core.errors import GreenbriError
 from greenbri.core.screening.classify import classify
 from greenbri.core.screening.geodesic import ReceptorLayer
 from greenbri.core.screening.hits import Coverage, ReceptorHit
-from greenbri.core.screening.partition import SharedLayers, join_partitions, search_partition
+from greenbri.core.screening.partition import SharedLayers, join_partitions, search_costs, search_partition
 from greenbri.core.screening.project import Project
 from greenbri.core.screening.result import ScreeningResult
 from greenbri.core.screening.rules import ScreeningRules
@@ -339,7 +339,8 @@ def screen_portfolio(
     geometries = np.asarray([projects.projects[index].geometry for index in located], dtype=object)
     hits_by_project: list[list[ReceptorHit]] = [[] for _ in projects.projects]
     if located and layers:
-        chunks = [geometries[start:stop] for start, stop in partition_bounds(len(geometries), partition_size)]
+        bounds = partition_bounds(len(geometries), partition_size, search_costs(geometries))
+        chunks = [geometries[start:stop] for start, stop in bounds]
         shared = SharedLayers(tuple(item.layer for item in layers), distance)
         key = f"screening:{','.join(item.layer.reference for item in layers)}:{distance}"
         results = (engine or LocalEngine()).map_partitions(search_partition, shared, chunks, shared_key=key)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+import numpy as np
+from numpy.typing import NDArray
+
 from greenbri.core.errors import InputError
 
 __all__ = ["Engine", "Kernel", "LocalEngine", "partition_bounds"]
@@ -67,10 +70,33 @@ class LocalEngine:
         self.close()
 
 
-def partition_bounds(count: int, partition_size: int) -> list[tuple[int, int]]:
-    """``[(start, stop), ...]`` covering ``range(count)`` in slices of ``partition_size``."""
+def partition_bounds(
+    count: int, partition_size: int, weights: Sequence[float] | NDArray[np.float64] | None = None
+) -> list[tuple[int, int]]:
+    """``[(start, stop), ...]`` covering ``range(count)`` in contiguous slices of ``partition_size``.
+
+    With ``weights`` (the cost of each item, e.g. a project's vertex count) a slice also ends once it
+    carries its share of the total weight (total / the number of slices by count), so a run of
+    costly items (long railway lines) is spread over several tasks instead of making one task the
+    rest of a cluster waits for. Slices stay contiguous and in order, so joined results do not
+    depend on where they were cut; at most about twice as many slices as by count alone.
+    """
     if partition_size < 1:
         raise InputError(
             f"Partition size {partition_size} is not positive.", hint="use a partition size of at least 1."
         )
-    return [(start, min(start + partition_size, count)) for start in range(0, count, partition_size)]
+    if weights is None:
+        return [(start, min(start + partition_size, count)) for start in range(0, count, partition_size)]
+    if len(weights) != count:
+        raise ValueError(f"{len(weights)} weights for {count} items")
+    share = float(sum(weights)) / max(1, -(-count // partition_size))
+    bounds: list[tuple[int, int]] = []
+    start, carried = 0, 0.0
+    for index, weight in enumerate(weights):
+        if index > start and (index - start >= partition_size or carried + weight > share):
+            bounds.append((start, index))
+            start, carried = index, 0.0
+        carried += float(weight)
+    if start < count:
+        bounds.append((start, count))
+    return bounds

@@ -10,7 +10,7 @@ from typing import Any
 from greenbri.adapters.engines.base import Engine, Kernel, LocalEngine, Progress
 from greenbri.core.errors import ConfigurationError, InputError
 
-__all__ = ["DaskEngine", "engine_from_options"]
+__all__ = ["DaskEngine", "engine_from_options", "local_cluster_config"]
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +18,26 @@ logger = logging.getLogger(__name__)
 #: are deterministic and an error would only repeat. A task whose *worker died* is rescheduled by the
 #: scheduler itself, up to ``distributed.scheduler.allowed-failures`` times (Dask's default: 3).
 TASK_RETRIES = 0
+
+
+def local_cluster_config(dask: Any) -> dict[str, Any]:
+    """Dask settings for the LocalCluster an engine starts (give a remote cluster the same).
+
+    Measured on the screening benchmark (docs/operations.md):
+
+    - the workers keep glibc's allocator defaults: Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_``
+      (65536) for its workers, which also turns off glibc's adaptive mmap threshold; the geodesic
+      search allocates many mid-sized arrays and ran 1.8-2.2x slower per task with it.
+    - the Active Memory Manager is off: its ``ReduceReplicas`` policy drops, between jobs, the
+      copies of the receptor layers shipped to every worker, and the next job copied a 186 MB
+      layer again (1.2 s of a 5 s job).
+    """
+    environment = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+    environment.pop("MALLOC_TRIM_THRESHOLD_", None)
+    return {
+        "distributed.nanny.pre-spawn-environ": environment,
+        "distributed.scheduler.active-memory-manager.start": False,
+    }
 
 
 class DaskEngine:
@@ -51,9 +71,11 @@ class DaskEngine:
         else:
             if workers < 1:
                 raise InputError(f"{workers} Dask workers requested.", hint="use --workers 1 or more.")
-            self._cluster = distributed.LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
-            )
+            dask = importlib.import_module("dask")
+            with dask.config.set(local_cluster_config(dask)):
+                self._cluster = distributed.LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+                )
             self.client = distributed.Client(self._cluster)
         self.scheduler = scheduler if scheduler else self._cluster.scheduler_address
 
@@ -84,6 +106,9 @@ class DaskEngine:
             shipped = self.client.scatter([shared], broadcast=True, hash=False)[0]
             if shared_key:
                 self._shipped[shared_key] = shipped
+        elif len(self.client.who_has(shipped)[shipped.key]) < len(self.client.scheduler_info()["workers"]):
+            # workers joined, or a remote scheduler's memory manager dropped copies: one per worker
+            self.client.replicate([shipped])
         futures = self.client.map(
             kernel, [shipped] * len(partitions), list(partitions), pure=False, retries=TASK_RETRIES
         )
