@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import time
@@ -168,7 +169,7 @@ def test_weighted_partitions_spread_costly_projects_and_keep_order() -> None:
     weighted = partition_bounds(10_500, 1_000, points + lines)
     for bounds in (by_count, weighted):
         assert bounds[0][0] == 0 and bounds[-1][1] == 10_500
-        assert all(stop == start for (_, stop), (start, _) in zip(bounds, bounds[1:], strict=False))
+        assert all(stop == start for (_, stop), (start, _) in itertools.pairwise(bounds))
         assert all(0 < stop - start <= 1_000 for start, stop in bounds)
     assert sum(1 for start, _ in by_count if start >= 10_000) == 1  # every line in one task
     costs = [sum((points + lines)[start:stop]) for start, stop in weighted]
