@@ -23,28 +23,34 @@ import numpy as np
 import pyarrow as pa
 
 from greenbri.adapters.engines import Engine, LocalEngine
+from greenbri.adapters.engines.base import Progress
 from greenbri.core.errors import InputError
 from greenbri.usecases.monitoring.daily_indicators import daily_aqi
 from greenbri.usecases.monitoring.derived import daily_series
 from greenbri.usecases.monitoring.readings_scan import open_parquet_readings
 
-__all__ = ["AggregationInputs", "aggregate_daily", "aggregate_partition", "stations_in"]
+__all__ = ["AggregationInputs", "aggregate_daily", "aggregate_partition", "partition_count", "stations_in"]
 
 
 @dataclass(frozen=True)
 class AggregationInputs:
-    """What every partition needs (shipped to each worker once)."""
+    """What every partition needs (shipped to each worker once).
 
-    readings_glob: str
+    ``readings`` is a Parquet glob or the list of files (e.g. the store's published ones,
+    :meth:`~greenbri.adapters.monitoring.store.ReadingsStore.files`); every worker must be able to
+    read those paths (shared storage on a cluster).
+    """
+
+    readings: str | tuple[str, ...]
     rules: str = "cn"
     utc_offset_hours: int = 8
     fallback_engine: str | None = None
     reference_conditions: str = "cn-gb3095-2018"
 
 
-def stations_in(readings_glob: str) -> list[str]:
-    """The station ids with readings in ``readings_glob``, sorted."""
-    connection, relation = open_parquet_readings(readings_glob)
+def stations_in(readings: str | tuple[str, ...]) -> list[str]:
+    """The station ids with readings in ``readings`` (a glob or files), sorted."""
+    connection, relation = open_parquet_readings(readings)
     try:
         rows = connection.execute(f"SELECT DISTINCT station_id FROM {relation} ORDER BY 1").fetchall()
     finally:
@@ -52,9 +58,14 @@ def stations_in(readings_glob: str) -> list[str]:
     return [row[0] for row in rows]
 
 
+def partition_count(stations: int, stations_per_partition: int) -> int:
+    """How many partitions :func:`aggregate_daily` makes of ``stations`` stations."""
+    return -(-stations // max(1, stations_per_partition))
+
+
 def aggregate_partition(inputs: AggregationInputs, stations: tuple[str, ...]) -> pa.Table:
     """Daily values and AQI of ``stations`` (see the module docstring)."""
-    connection, relation = open_parquet_readings(inputs.readings_glob)
+    connection, relation = open_parquet_readings(inputs.readings)
     try:
         series = daily_series(
             connection,
@@ -90,23 +101,26 @@ def aggregate_daily(
     engine: Engine | None = None,
     stations_per_partition: int = 100,
     stations: list[str] | None = None,
+    progress: Progress | None = None,
 ) -> pa.Table:
     """Daily values and AQI of every station with readings, computed per partition on ``engine``."""
     if stations_per_partition < 1:
         raise InputError(
             f"{stations_per_partition} stations per partition.", hint="use 1 or more stations per partition."
         )
-    names = stations if stations is not None else stations_in(inputs.readings_glob)
+    names = stations if stations is not None else stations_in(inputs.readings)
     if not names:
         raise InputError(
-            f"No readings in {inputs.readings_glob!r}.",
+            "No station has readings to aggregate.",
             hint="ingest readings first (greenbri monitor ingest).",
         )
     partitions = [
         tuple(names[start : start + stations_per_partition])
         for start in range(0, len(names), stations_per_partition)
     ]
-    tables = (engine or LocalEngine()).map_partitions(aggregate_partition, inputs, partitions)
+    tables = (engine or LocalEngine()).map_partitions(
+        aggregate_partition, inputs, partitions, progress=progress
+    )
     fixed = ("station_id", "day", "aqi", "category", "engine")
     keys = sorted({name for table in tables for name in table.column_names} - set(fixed))
     combined = pa.concat_tables(tables, promote_options="default")

@@ -20,6 +20,7 @@ engine (a double ``sum`` differs in its last bits from run to run).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -47,28 +48,41 @@ _MICROSECONDS_PER_DAY = 24 * _MICROSECONDS_PER_HOUR
 
 
 def open_parquet_readings(
-    pattern: str, connection: duckdb.DuckDBPyConnection | None = None
+    pattern: str | Sequence[str], connection: duckdb.DuckDBPyConnection | None = None
 ) -> tuple[duckdb.DuckDBPyConnection, str]:
-    """A connection with a view ``readings`` over Parquet files (a glob), checked for the contract columns."""
+    """A connection with a view ``readings`` over Parquet files (a glob, or a list of files),
+    checked for the contract columns."""
+    if not isinstance(pattern, str) and not pattern:
+        raise InputError(
+            "There are no readings to read (an empty list of files).",
+            hint="ingest readings first (greenbri monitor ingest).",
+        )
     connection = connection or duckdb.connect()
-    quoted = pattern.replace("'", "''")
+    paths = [pattern] if isinstance(pattern, str) else list(pattern)
+    quoted = ", ".join("'" + str(path).replace("'", "''") + "'" for path in paths)
     try:
         connection.execute(
-            f"CREATE OR REPLACE VIEW readings AS SELECT * FROM read_parquet('{quoted}', hive_partitioning = true)"
+            f"CREATE OR REPLACE VIEW readings AS SELECT * FROM read_parquet([{quoted}], hive_partitioning = true)"
         )
         columns = {row[0] for row in connection.execute("DESCRIBE readings").fetchall()}
     except duckdb.Error as error:
         raise InputError(
-            f"Cannot read readings from {pattern!r}: {error}",
+            f"Cannot read readings from {_described(pattern)}: {error}",
             hint="pass a Parquet glob such as <data_dir>/monitoring/readings/**/*.parquet.",
         ) from None
     missing = sorted(set(READING_COLUMNS) - columns)
     if missing:
         raise InputError(
-            f"The readings in {pattern!r} lack the columns {', '.join(missing)}.",
+            f"The readings in {_described(pattern)} lack the columns {', '.join(missing)}.",
             hint="write readings with the contract columns of greenbri.core.monitoring.readings.",
         )
     return connection, "readings"
+
+
+def _described(pattern: str | Sequence[str]) -> str:
+    if isinstance(pattern, str):
+        return repr(pattern)
+    return f"{len(pattern)} files ({pattern[0]!r} ...)"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,166 @@
+"""``greenbri monitor daily``: the daily values and AQI of every station, on the local or a Dask engine.
+
+The batch form of ``monitor series`` + ``monitor aqi`` for a whole network: the stations are
+split into partitions, each partition is one task (one DuckDB scan of its stations' readings),
+and the table is the same whatever the engine or the partitioning
+(:mod:`greenbri.usecases.monitoring.aggregate`). By default it reads the store's published
+readings files; on a cluster those paths must be readable by every worker (shared storage).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+import typer
+
+from greenbri.adapters.engines import engine_from_options
+from greenbri.adapters.monitoring.store import ReadingsStore
+from greenbri.core.errors import InputError
+from greenbri.services.cli.context import settings_from
+from greenbri.services.cli.errors import handle_errors
+from greenbri.services.cli.output import print_json, print_table
+from greenbri.services.cli.progress import task_progress
+from greenbri.usecases.monitoring.aggregate import (
+    AggregationInputs,
+    aggregate_daily,
+    partition_count,
+    stations_in,
+)
+
+OUTPUT_SUFFIXES = (".parquet", ".csv")
+#: Rows printed on the terminal without --output (the full table goes to --output).
+SHOWN_ROWS = 20
+
+
+def _readings(readings: str | None) -> str | tuple[str, ...]:
+    if readings:
+        return readings
+    files = ReadingsStore(settings_from().data_dir).files()
+    if not files:
+        raise InputError(
+            "The store holds no published readings.",
+            hint="ingest readings first (greenbri monitor ingest), or pass --readings GLOB.",
+        )
+    return tuple(str(path) for path in files)
+
+
+def _write(table: pa.Table, output: Path) -> None:
+    """Write ``table`` to ``output`` (.parquet or .csv) through a temporary file, then rename."""
+    temporary = output.with_name(f".{output.name}.partial")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.suffix == ".parquet":
+        pq.write_table(table, temporary)
+    else:
+        pa_csv.write_csv(table, temporary)
+    temporary.replace(output)
+
+
+@handle_errors
+def daily_command(
+    standard: Annotated[
+        str, typer.Option(help="cn (GB 3095 / HJ 663 / HJ 633) or us (40 CFR 50 / EPA).")
+    ] = "cn",
+    readings: Annotated[
+        str | None, typer.Option(help="Parquet glob of readings (default: the store's published readings).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="Write the whole table to FILE.parquet or FILE.csv.")
+    ] = None,
+    utc_offset: Annotated[
+        int, typer.Option(help="UTC offset (hours) of the local standard time that defines the day.")
+    ] = 8,
+    fallback_engine: Annotated[
+        str | None,
+        typer.Option(help="AQI engine for dates no engine in the library covers (e.g. hj633-2012)."),
+    ] = None,
+    reference_conditions: Annotated[
+        str,
+        typer.Option(
+            help="Reference state of stored gas mass concentrations (cn-gb3095-2012 before 2018-09-01)."
+        ),
+    ] = "cn-gb3095-2018",
+    engine_name: Annotated[
+        str, typer.Option("--engine", help="Where the partitions run: local or dask.")
+    ] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler tcp://host:port (default: a local cluster).")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Workers of the local Dask cluster.")] = 2,
+    stations_per_partition: Annotated[
+        int, typer.Option(help="Stations per partition (one task each).")
+    ] = 100,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Daily values and AQI of every station, partitioned by station, locally or on Dask. 逐站逐日值与指数。"""
+    if standard not in ("cn", "us"):
+        raise InputError(f"--standard {standard!r} is not known.", hint="use cn or us.")
+    if output is not None and output.suffix not in OUTPUT_SUFFIXES:
+        raise InputError(
+            f"Cannot tell the output format of {output.name!r}.",
+            hint="name the file FILE.parquet or FILE.csv.",
+        )
+    if stations_per_partition < 1:
+        raise InputError(
+            f"{stations_per_partition} stations per partition.", hint="use 1 or more stations per partition."
+        )
+    inputs = AggregationInputs(
+        _readings(readings),
+        rules=standard,
+        utc_offset_hours=utc_offset,
+        fallback_engine=fallback_engine,
+        reference_conditions=reference_conditions,
+    )
+    stations = stations_in(inputs.readings)
+    partitions = partition_count(len(stations), stations_per_partition)
+    started = time.perf_counter()
+    with (
+        engine_from_options(engine_name, scheduler=scheduler, workers=workers) as engine,
+        task_progress(partitions, quiet=json_output) as advance,
+    ):
+        table = aggregate_daily(
+            inputs,
+            engine=engine,
+            stations_per_partition=stations_per_partition,
+            stations=stations,
+            progress=lambda _done: advance("station partitions 站点分区"),
+        )
+    seconds = time.perf_counter() - started
+    if output is not None:
+        _write(table, output)
+    summary = {
+        "standard": standard,
+        "engine": engine_name,
+        "stations": len(stations),
+        "partitions": partitions,
+        "station_days": table.num_rows,
+        "seconds": round(seconds, 3),
+        "output": str(output) if output is not None else None,
+    }
+    rows = table.to_pylist() if output is None else []
+    for row in rows:
+        row["day"] = row["day"].isoformat()
+    if json_output:
+        print_json({**summary, "days": rows} if output is None else summary)
+        return
+    if rows:
+        keys = [name for name in table.column_names if name not in ("station_id", "day")]
+        print_table(
+            f"daily values and AQI 逐日值与指数 ({standard}); first {min(SHOWN_ROWS, len(rows))} of {len(rows)}",
+            ["station", "date", *keys],
+            [[row["station_id"], row["day"], *(row[key] for key in keys)] for row in rows[:SHOWN_ROWS]],
+        )
+    typer.echo(
+        f"{summary['station_days']:,} station-days of {summary['stations']:,} stations in "
+        f"{partitions} partitions on the {engine_name} engine, {seconds:.1f} s"
+        + (f"; written to {output}" if output is not None else "")
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's command to the ``monitor`` group."""
+    app.command("daily")(daily_command)

@@ -1,0 +1,86 @@
+"""``greenbri monitor daily``: the store's published readings, locally and on Dask, one table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from greenbri.services.cli.main import app
+
+pytestmark = pytest.mark.slow
+
+runner = CliRunner()
+STATIONS = ("Dongsi", "Tiantan", "Huairou")
+
+
+def _invoke(*arguments: str) -> str:
+    result = runner.invoke(app, list(arguments))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture()
+def ingested(data_dir: Path, shared_data: Path) -> Path:
+    folder = shared_data / "air" / "beijing-multisite"
+    files = [str(folder / f"PRSA_Data_{name}_20130301-20170228.csv.gz") for name in STATIONS]
+    _invoke("monitor", "ingest", *files, "--format", "beijing", "--json")
+    return data_dir
+
+
+def test_daily_on_dask_equals_local_and_the_aqi_command(ingested: Path, tmp_path: Path) -> None:
+    local = json.loads(_invoke("monitor", "daily", "--fallback-engine", "hj633-2012", "--json"))
+    assert (local["stations"], local["partitions"], local["engine"]) == (3, 1, "local")
+    # the station-days of `monitor series` with any value (1,461 days per station, a few empty)
+    series = json.loads(_invoke("monitor", "series", "--json"))
+    units = series["units"]
+    kept = {
+        (row["station"], row["date"]) for row in series["days"] if any(row[key] is not None for key in units)
+    }
+    assert 4_300 < len(kept) < 3 * 1461
+    assert {(row["station_id"], row["day"]) for row in local["days"]} == kept
+    assert local["station_days"] == len(local["days"]) == len(kept)
+    summary = json.loads(
+        _invoke(
+            "monitor",
+            "daily",
+            "--fallback-engine",
+            "hj633-2012",
+            "--engine",
+            "dask",
+            "--workers",
+            "2",
+            "--stations-per-partition",
+            "1",
+            "--output",
+            str(tmp_path / "dask.parquet"),
+            "--json",
+        )
+    )
+    assert (summary["partitions"], summary["station_days"]) == (3, len(kept))
+    _invoke(
+        "monitor", "daily", "--fallback-engine", "hj633-2012", "--output", str(tmp_path / "local.parquet")
+    )
+    assert pq.read_table(tmp_path / "dask.parquet").equals(pq.read_table(tmp_path / "local.parquet"))
+
+    # every station-day's AQI is the one `monitor aqi` reports (computed over all stations at once)
+    aqi = json.loads(_invoke("monitor", "aqi", "--fallback-engine", "hj633-2012", "--json"))
+    expected = {(row["station"], row["date"]): row["aqi"] for row in aqi["days"]}
+    got = {
+        (row["station_id"], row["day"]): None if row["aqi"] is None else int(row["aqi"])
+        for row in local["days"]
+    }
+    assert got == {key: value for key, value in expected.items() if key in got}
+    assert sum(value is not None for value in got.values()) > 3 * 1400
+
+
+def test_daily_says_what_is_missing_or_wrong(data_dir: Path, tmp_path: Path) -> None:
+    empty = runner.invoke(app, ["monitor", "daily"])
+    assert empty.exit_code != 0 and "no published readings" in empty.stderr
+    assert "greenbri monitor ingest" in empty.stderr
+    named = runner.invoke(app, ["monitor", "daily", "--output", str(tmp_path / "days.txt")])
+    assert named.exit_code != 0 and "FILE.parquet or FILE.csv" in named.stderr
+    assert not (tmp_path / "days.txt").exists()
