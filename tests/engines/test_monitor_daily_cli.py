@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from starlette.exceptions import StarletteDeprecationWarning
+from tests.conftest import StoreFactory
 from typer.testing import CliRunner
 
 from greenbri.services.cli.main import app
+
+with warnings.catch_warnings():
+    # Starlette's TestClient warns once at import that it will move to httpx2; it works as it is.
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from fastapi.testclient import TestClient
 
 pytestmark = pytest.mark.slow
 
@@ -84,3 +92,45 @@ def test_daily_says_what_is_missing_or_wrong(data_dir: Path, tmp_path: Path) -> 
     named = runner.invoke(app, ["monitor", "daily", "--output", str(tmp_path / "days.txt")])
     assert named.exit_code != 0 and "FILE.parquet or FILE.csv" in named.stderr
     assert not (tmp_path / "days.txt").exists()
+
+
+def test_publish_stores_the_table_as_a_layer_partners_read_through_ogc_api(
+    ingested: Path, store_factory: StoreFactory
+) -> None:
+    first = json.loads(_invoke("monitor", "daily", "--fallback-engine", "hj633-2012", "--publish", "--json"))
+    published = first["published"]
+    assert (published["dataset_id"], published["version"], published["created"]) == (
+        "air-quality-daily-cn",
+        1,
+        True,
+    )
+    assert published["unplaced_rows"] == 0
+    again = json.loads(_invoke("monitor", "daily", "--fallback-engine", "hj633-2012", "--publish", "--json"))
+    assert (again["published"]["version"], again["published"]["created"]) == (1, False)  # same readings
+    us = ["--standard", "us", "--fallback-engine", "us-epa-2015"]
+    other = json.loads(_invoke("monitor", "daily", "--publish", *us, "--json"))
+    assert other["published"]["dataset_id"] == "air-quality-daily-us"
+
+    layer = store_factory.open(ingested).read("air-quality-daily-cn")
+    assert len(layer) == first["station_days"]
+    assert set(layer["name_en"]) == set(STATIONS)
+    dongsi = layer[(layer["name_en"] == "Dongsi") & (layer["day"].astype(str) == "2015-11-28")]
+    assert len(dongsi) == 1 and dongsi.iloc[0]["aqi"] == 345  # severe; see tests/monitoring/alerts
+    assert (dongsi.iloc[0].geometry.x, dongsi.iloc[0].geometry.y) == (116.4174, 39.9289)
+
+    from greenbri.config import load_settings
+    from greenbri.services.api import create_app
+
+    with TestClient(create_app(load_settings())) as client:
+        items = client.get(
+            "/collections/air-quality-daily-cn/items", params={"datetime": "2015-11-28", "limit": 10}
+        )
+    assert items.status_code == 200, items.text
+    features = items.json()["features"]
+    assert sorted(feature["properties"]["name_en"] for feature in features) == sorted(STATIONS)
+    assert {feature["properties"]["day"] for feature in features} == {"2015-11-28"}
+
+
+def test_publish_refuses_readings_outside_the_store(ingested: Path) -> None:
+    result = runner.invoke(app, ["monitor", "daily", "--publish", "--readings", str(ingested / "x.parquet")])
+    assert result.exit_code != 0 and "--publish needs the store's own readings" in result.stderr

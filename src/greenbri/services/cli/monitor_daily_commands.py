@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -21,7 +21,7 @@ import typer
 from greenbri.adapters.engines import engine_from_options
 from greenbri.adapters.monitoring.store import ReadingsStore
 from greenbri.core.errors import InputError
-from greenbri.services.cli.context import settings_from
+from greenbri.services.cli.context import open_store, settings_from
 from greenbri.services.cli.errors import handle_errors
 from greenbri.services.cli.output import print_json, print_table
 from greenbri.services.cli.progress import task_progress
@@ -31,22 +31,26 @@ from greenbri.usecases.monitoring.aggregate import (
     partition_count,
     stations_in,
 )
+from greenbri.usecases.monitoring.publish_daily import publish_daily
 
 OUTPUT_SUFFIXES = (".parquet", ".csv")
 #: Rows printed on the terminal without --output (the full table goes to --output).
 SHOWN_ROWS = 20
 
 
-def _readings(readings: str | None) -> str | tuple[str, ...]:
+def _readings(readings: str | None) -> tuple[str | tuple[str, ...], list[dict[str, Any]]]:
+    """The readings to aggregate and the store's batches they come from (none for a glob)."""
     if readings:
-        return readings
-    files = ReadingsStore(settings_from().data_dir).files()
+        return readings, []
+    store = ReadingsStore(settings_from().data_dir)
+    batches = store.batches()
+    files = store.files(batches=batches)
     if not files:
         raise InputError(
             "The store holds no published readings.",
             hint="ingest readings first (greenbri monitor ingest), or pass --readings GLOB.",
         )
-    return tuple(str(path) for path in files)
+    return tuple(str(path) for path in files), batches
 
 
 def _write(table: pa.Table, output: Path) -> None:
@@ -94,6 +98,15 @@ def daily_command(
     stations_per_partition: Annotated[
         int, typer.Option(help="Stations per partition (one task each).")
     ] = 100,
+    publish: Annotated[
+        bool,
+        typer.Option(
+            help="Also store the table as a point layer in the dataset store (OGC API, tiles, SQL)."
+        ),
+    ] = False,
+    dataset_id: Annotated[
+        str | None, typer.Option(help="Dataset id for --publish (default air-quality-daily-cn or -us).")
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Daily values and AQI of every station, partitioned by station, locally or on Dask. 逐站逐日值与指数。"""
@@ -108,8 +121,14 @@ def daily_command(
         raise InputError(
             f"{stations_per_partition} stations per partition.", hint="use 1 or more stations per partition."
         )
+    if publish and readings:
+        raise InputError(
+            "--publish needs the store's own readings, not --readings.",
+            hint="drop --readings, or ingest those files first (greenbri monitor ingest).",
+        )
+    files, batches = _readings(readings)
     inputs = AggregationInputs(
-        _readings(readings),
+        files,
         rules=standard,
         utc_offset_hours=utc_offset,
         fallback_engine=fallback_engine,
@@ -132,6 +151,24 @@ def daily_command(
     seconds = time.perf_counter() - started
     if output is not None:
         _write(table, output)
+    published: dict[str, Any] | None = None
+    if publish:
+        settings = settings_from()
+        result = publish_daily(
+            open_store(settings),
+            table,
+            ReadingsStore(settings.data_dir).stations(),
+            batches,
+            inputs,
+            dataset_id=dataset_id,
+        )
+        published = {
+            "dataset_id": result.outcome.record.id,
+            "version": result.outcome.version.number,
+            "created": result.outcome.created,
+            "unplaced_stations": list(result.unplaced_stations),
+            "unplaced_rows": result.unplaced_rows,
+        }
     summary = {
         "standard": standard,
         "engine": engine_name,
@@ -140,6 +177,7 @@ def daily_command(
         "station_days": table.num_rows,
         "seconds": round(seconds, 3),
         "output": str(output) if output is not None else None,
+        "published": published,
     }
     rows = table.to_pylist() if output is None else []
     for row in rows:
@@ -159,6 +197,17 @@ def daily_command(
         f"{partitions} partitions on the {engine_name} engine, {seconds:.1f} s"
         + (f"; written to {output}" if output is not None else "")
     )
+    if published:
+        state = "new version" if published["created"] else "unchanged (same readings and options)"
+        typer.echo(
+            f"published as {published['dataset_id']} v{published['version']}: {state}"
+            + (
+                f"; {published['unplaced_rows']:,} rows of {len(published['unplaced_stations'])} stations "
+                "without coordinates left out"
+                if published["unplaced_rows"]
+                else ""
+            )
+        )
 
 
 def register(app: typer.Typer) -> None:

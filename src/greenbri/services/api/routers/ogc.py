@@ -195,8 +195,11 @@ def _interval(text: str | None) -> tuple[str | None, str | None] | None:
         moment = _instant(text)
         return moment, moment
     day = _instant(text)
-    following = _instant((dt.date.fromisoformat(text) + dt.timedelta(days=1)).isoformat()) if day else None
-    return day, following
+    if day is None:
+        return None, None
+    # a date is the whole day: from its first to its last microsecond (the next midnight is the next day)
+    last = dt.datetime.fromisoformat(day) + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
+    return day, last.isoformat()
 
 
 def _filters(request: Request, record: DatasetRecord) -> tuple[tuple[str, str], ...]:
