@@ -193,8 +193,8 @@ def _assign_engines(
                 raise StandardNotVerifiedError(
                     f"{engine.not_verified_reason}; {int(mask.sum())} reading(s) dated from "
                     f"{engine.effective_from.isoformat()} need it.",
-                    hint=f"Pass fallback_engine='hj633-2012' to accept {standard} readings computed with the "
-                    "previous standard, or restrict the dates.",
+                    hint="Pass --fallback-engine hj633-2012 (CLI; fallback_engine='hj633-2012' in Python) to "
+                    f"accept {standard} readings computed with the previous standard, or restrict the dates.",
                 )
             continue
         code[mask] = len(used)
@@ -206,7 +206,8 @@ def _assign_engines(
             spans = ", ".join(f"{e.engine_id} from {e.effective_from.isoformat()}" for e in candidates)
             raise DateOutOfCoverageError(
                 f"No {standard} AQI engine covers {int(uncovered.sum())} reading(s), the first dated {first}.",
-                hint=f"Engines: {spans}. Pass fallback_engine to compute them with one of these anyway.",
+                hint=f"Engines: {spans}. Pass --fallback-engine ENGINE (CLI; fallback_engine= in Python) to "
+                "compute them with one of these anyway.",
             )
         if fallback not in used:
             used.append(fallback)
