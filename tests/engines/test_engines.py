@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 import shapely
 from distributed import get_task_stream
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from greenbri.adapters.engines import DaskEngine, LocalEngine, engine_from_options, partition_bounds
 from greenbri.core.catalog import ReceptorRole
@@ -149,11 +151,18 @@ def test_a_copy_lost_by_one_worker_is_shipped_to_it_again(dask_engine: DaskEngin
         key=shipped.key,
         worker=holders[0],
     )
-    for _ in range(50):
-        if len(dask_engine.client.who_has(shipped)[shipped.key]) == 1:
+
+    def dropped() -> bool:  # by the scheduler and by the worker itself (a copy must not race the drop)
+        held = dask_engine.client.run(
+            lambda dask_worker, key: key in dask_worker.data, key=shipped.key, workers=[holders[0]]
+        )
+        return len(dask_engine.client.who_has(shipped)[shipped.key]) == 1 and not any(held.values())
+
+    for _ in range(100):
+        if dropped():
             break
         time.sleep(0.1)
-    assert len(dask_engine.client.who_has(shipped)[shipped.key]) == 1
+    assert dropped()
     with get_task_stream(client=dask_engine.client) as stream:
         second = dask_engine.map_partitions(search_partition, shared, chunks, shared_key="layers@v2")
     assert len(dask_engine.client.who_has(shipped)[shipped.key]) == 2
@@ -178,3 +187,29 @@ def test_weighted_partitions_spread_costly_projects_and_keep_order() -> None:
     assert max(costs) <= share + 53 and len(weighted) <= 2 * 11 + 1
     with pytest.raises(ValueError, match="3 weights for 4 items"):
         partition_bounds(4, 2, [1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match="not negative"):
+        partition_bounds(2, 2, [1.0, -1.0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    weights=st.lists(
+        st.one_of(st.just(0.0), st.just(1.0), st.floats(0, 20_000, allow_nan=False)), min_size=1, max_size=400
+    ),
+    partition_size=st.integers(1, 60),
+)
+def test_weighted_partitions_cover_everything_and_stay_few(weights: list[float], partition_size: int) -> None:
+    bounds = partition_bounds(len(weights), partition_size, weights)
+    by_count = -(-len(weights) // partition_size)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(weights)
+    assert all(stop == start for (_, stop), (start, _) in itertools.pairwise(bounds))
+    assert all(0 < stop - start <= partition_size for start, stop in bounds)
+    assert len(bounds) <= 2 * by_count + 1  # 21 heavy lines among points gave 31 for 11 before
+
+
+def test_weighted_partitions_of_heavy_lines_among_points_and_of_zero_weights() -> None:
+    weights = [1.0] * 11_000
+    for index in range(0, 11_000, 524):  # 21 lines of 12,000 vertices spread among the points
+        weights[index] = 12_000.0
+    assert len(partition_bounds(11_000, 1_000, weights)) <= 2 * 11 + 1
+    assert partition_bounds(10_000, 100, [0.0] * 10_000) == partition_bounds(10_000, 100)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -75,28 +76,39 @@ def partition_bounds(
 ) -> list[tuple[int, int]]:
     """``[(start, stop), ...]`` covering ``range(count)`` in contiguous slices of ``partition_size``.
 
-    With ``weights`` (the cost of each item, e.g. a project's vertex count) a slice also ends once it
-    carries its share of the total weight (total / the number of slices by count), so a run of
-    costly items (long railway lines) is spread over several tasks instead of making one task the
-    rest of a cluster waits for. Slices stay contiguous and in order, so joined results do not
-    depend on where they were cut; at most about twice as many slices as by count alone.
+    With ``weights`` (the cost of each item, e.g. a project's vertex count; not negative) a slice
+    also ends where the running total of the weights crosses a multiple of the total divided by
+    the number of slices by count, so a run of costly items (long railway lines) is spread over
+    several tasks instead of making one task the rest of a cluster waits for. Slices stay
+    contiguous and in order, so joined results do not depend on where they were cut; there are at
+    most about twice as many as by count alone (each cut by weight crosses a different multiple).
     """
     if partition_size < 1:
         raise InputError(
             f"Partition size {partition_size} is not positive.", hint="use a partition size of at least 1."
         )
+    by_count = [(start, min(start + partition_size, count)) for start in range(0, count, partition_size)]
     if weights is None:
-        return [(start, min(start + partition_size, count)) for start in range(0, count, partition_size)]
+        return by_count
     if len(weights) != count:
         raise ValueError(f"{len(weights)} weights for {count} items")
-    share = float(sum(weights)) / max(1, -(-count // partition_size))
+    values = np.asarray(weights, dtype=np.float64)
+    if values.size and (not np.all(np.isfinite(values)) or values.min() < 0):
+        raise ValueError("weights must be finite and not negative")
+    with np.errstate(over="ignore"):
+        total = float(values.sum())
+    if not 0 < total < math.inf:
+        return by_count
+    # in shares of the total (a running sum of 0..k), so tiny or huge weights cannot stall the cuts
+    shares = (values / total * len(by_count)).tolist()
     bounds: list[tuple[int, int]] = []
-    start, carried = 0, 0.0
-    for index, weight in enumerate(weights):
-        if index > start and (index - start >= partition_size or carried + weight > share):
+    start, running, next_cut = 0, 0.0, 1
+    for index, share in enumerate(shares):
+        if index > start and (index - start >= partition_size or running >= next_cut):
             bounds.append((start, index))
-            start, carried = index, 0.0
-        carried += float(weight)
+            start = index
+        next_cut = max(next_cut, math.floor(running) + 1)
+        running += share
     if start < count:
         bounds.append((start, count))
     return bounds

@@ -99,14 +99,15 @@ class DaskEngine:
         if not partitions:
             return []
         shipped = self._shipped.get(shared_key) if shared_key else None
-        if shipped is not None and not self.client.who_has(shipped).get(shipped.key):
+        holders = self.client.who_has(shipped).get(shipped.key, ()) if shipped is not None else ()
+        if shipped is not None and not holders:
             shipped = None  # every worker holding it is gone: ship it again
         if shipped is None:
             # a list would be scattered element by element: wrap it, keep the one future
             shipped = self.client.scatter([shared], broadcast=True, hash=False)[0]
             if shared_key:
                 self._shipped[shared_key] = shipped
-        elif len(self.client.who_has(shipped)[shipped.key]) < len(self.client.scheduler_info()["workers"]):
+        elif len(holders) < len(self.client.nthreads()):  # nthreads: every worker (scheduler_info may cap)
             # workers joined, or a remote scheduler's memory manager dropped copies: one per worker
             self.client.replicate([shipped])
         futures = self.client.map(
