@@ -99,11 +99,18 @@ class StoreFactory:
         return open_store(self.setting(directory), data_dir=Path(directory), **options)
 
     def close(self) -> None:
-        """Drop the databases (a server already stopped at the session's end took them with it)."""
+        """Drop the databases (a server already stopped at the session's end took them with it);
+        every database is tried, the first failure is raised after."""
+        failures: list[Exception] = []
         if self._server is not None and self._server.running:
             for dsn in self._databases.values():
-                self._server.drop_database(dsn)
+                try:
+                    self._server.drop_database(dsn)
+                except Exception as error:
+                    failures.append(error)
         self._databases.clear()
+        if failures:
+            raise failures[0]
 
 
 @pytest.fixture()

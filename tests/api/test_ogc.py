@@ -72,6 +72,9 @@ def test_datetime_filters_on_the_dated_layer(client) -> None:
         return client.get(f"/collections/{DATED}/items", params={"datetime": value}).json()["numberMatched"]
 
     assert count("2024-02-01") == 1
+    assert count("2024-01-31") == 0  # a date is its whole day, not also the next midnight
+    assert count("2024-01-01/2024-02-01") == 2  # a date as the end includes that day
+    assert count("2024-02-01 00:00:00+00:00") == 1  # an instant with a space, not a day
     assert count("2024-01-15T00:00:00Z/2024-03-15T00:00:00Z") == 2
     assert count("../2024-02-01T00:00:00Z") == 2
     assert count("2024-03-01T00:00:00Z/..") == 2

@@ -41,7 +41,7 @@ def ingested(data_dir: Path, shared_data: Path) -> Path:
 
 def test_daily_on_dask_equals_local_and_the_aqi_command(ingested: Path, tmp_path: Path) -> None:
     local = json.loads(_invoke("monitor", "daily", "--fallback-engine", "hj633-2012", "--json"))
-    assert (local["stations"], local["partitions"], local["engine"]) == (3, 1, "local")
+    assert (local["stations"], local["partitions"], local["execution_engine"]) == (3, 1, "local")
     # the station-days of `monitor series` with any value (1,461 days per station, a few empty)
     series = json.loads(_invoke("monitor", "series", "--json"))
     units = series["units"]
@@ -92,6 +92,8 @@ def test_daily_says_what_is_missing_or_wrong(data_dir: Path, tmp_path: Path) -> 
     named = runner.invoke(app, ["monitor", "daily", "--output", str(tmp_path / "days.txt")])
     assert named.exit_code != 0 and "FILE.parquet or FILE.csv" in named.stderr
     assert not (tmp_path / "days.txt").exists()
+    stray = runner.invoke(app, ["monitor", "daily", "--dataset-id", "my-days"])
+    assert stray.exit_code != 0 and "add --publish" in stray.stderr
 
 
 def test_publish_stores_the_table_as_a_layer_partners_read_through_ogc_api(

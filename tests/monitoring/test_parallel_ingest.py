@@ -8,6 +8,7 @@ wins the lock), a fifth the CNEMC national hour.
 from __future__ import annotations
 
 import multiprocessing
+import time
 from pathlib import Path
 
 from greenbri.adapters.monitoring.store import ReadingsStore
@@ -34,11 +35,18 @@ def test_parallel_ingests_keep_every_reading_once(data_dir: Path, shared_data: P
     jobs += [(_beijing(shared_data, STATIONS[0]), "beijing")]  # the same file, twice at once
     jobs += [(shared_data / "air" / "cnemc" / "2022-01-15T08.csv", "cnemc")]
     processes = [FORK.Process(target=_ingest, args=(str(data_dir), str(path), kind)) for path, kind in jobs]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join(timeout=300)
-    assert [process.exitcode for process in processes] == [0] * len(processes)
+    try:
+        for process in processes:
+            process.start()
+        deadline = time.monotonic() + 300
+        for process in processes:
+            process.join(timeout=max(0.0, deadline - time.monotonic()))
+        assert [process.exitcode for process in processes] == [0] * len(processes)
+    finally:
+        for process in processes:  # none left running (holding the write lock) after a failure
+            if process.is_alive():
+                process.kill()
+                process.join()
 
     store = ReadingsStore(data_dir)
     batches = store.batches()

@@ -10,8 +10,13 @@ from shapely.geometry import Point
 import greenbri
 
 
-def test_the_notebook_api_covers_the_dataset_verbs(tmp_path: Path, shared_data: Path) -> None:
-    platform = greenbri.open(tmp_path / "store")
+def test_the_notebook_api_covers_the_dataset_verbs(
+    data_dir: Path, tmp_path: Path, shared_data: Path, store_kind: str
+) -> None:
+    platform = greenbri.open(data_dir)  # the store under test (GREENBRI_STORE is set by data_dir)
+    assert (
+        type(platform.store).__name__ == {"embedded": "EmbeddedStore", "postgis": "PostgisStore"}[store_kind]
+    )
     outcomes = platform.init()
     assert [outcome.record.id for outcome in outcomes] == ["countries", "admin1-subdivisions", "settlements"]
 

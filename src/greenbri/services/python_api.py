@@ -77,6 +77,7 @@ class Greenbri:
 
         The dialect is the store's: DuckDB (spatial) on the embedded store, PostgreSQL + PostGIS on
         the PostGIS store, where geometries come back as hex EWKB and quoted names need double quotes.
+        Meant for queries; a statement that returns no rows gives an empty frame.
         """
         connection = self.store.connect()
         try:
@@ -84,7 +85,9 @@ class Greenbri:
             if hasattr(result, "fetchdf"):  # DuckDB
                 frame: pd.DataFrame = result.fetchdf()
                 return frame
-            columns = [column.name for column in result.description or ()]
+            if result.description is None:  # no result set (e.g. SET, CREATE)
+                return pd.DataFrame()
+            columns = [column.name for column in result.description]
             return pd.DataFrame(result.fetchall(), columns=columns)
         finally:
             connection.close()

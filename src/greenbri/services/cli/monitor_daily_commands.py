@@ -57,11 +57,21 @@ def _write(table: pa.Table, output: Path) -> None:
     """Write ``table`` to ``output`` (.parquet or .csv) through a temporary file, then rename."""
     temporary = output.with_name(f".{output.name}.partial")
     output.parent.mkdir(parents=True, exist_ok=True)
-    if output.suffix == ".parquet":
-        pq.write_table(table, temporary)
-    else:
-        pa_csv.write_csv(table, temporary)
-    temporary.replace(output)
+    try:
+        if output.suffix == ".parquet":
+            pq.write_table(table, temporary)
+        else:
+            pa_csv.write_csv(table, temporary)
+        temporary.replace(output)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = table.to_pylist()
+    for row in rows:
+        row["day"] = row["day"].isoformat()
+    return rows
 
 
 @handle_errors
@@ -121,6 +131,10 @@ def daily_command(
         raise InputError(
             f"{stations_per_partition} stations per partition.", hint="use 1 or more stations per partition."
         )
+    if dataset_id and not publish:
+        raise InputError(
+            "--dataset-id names the dataset of --publish.", hint="add --publish, or drop --dataset-id."
+        )
     if publish and readings:
         raise InputError(
             "--publish needs the store's own readings, not --readings.",
@@ -171,7 +185,7 @@ def daily_command(
         }
     summary = {
         "standard": standard,
-        "engine": engine_name,
+        "execution_engine": engine_name,
         "stations": len(stations),
         "partitions": partitions,
         "station_days": table.num_rows,
@@ -179,18 +193,18 @@ def daily_command(
         "output": str(output) if output is not None else None,
         "published": published,
     }
-    rows = table.to_pylist() if output is None else []
-    for row in rows:
-        row["day"] = row["day"].isoformat()
     if json_output:
+        # every row only without --output (a national table belongs in a file)
+        rows = _rows(table) if output is None else []
         print_json({**summary, "days": rows} if output is None else summary)
         return
-    if rows:
+    if output is None and table.num_rows:
+        rows = _rows(table.slice(0, SHOWN_ROWS))
         keys = [name for name in table.column_names if name not in ("station_id", "day")]
         print_table(
-            f"daily values and AQI 逐日值与指数 ({standard}); first {min(SHOWN_ROWS, len(rows))} of {len(rows)}",
+            f"daily values and AQI 逐日值与指数 ({standard}); first {len(rows)} of {table.num_rows:,}",
             ["station", "date", *keys],
-            [[row["station_id"], row["day"], *(row[key] for key in keys)] for row in rows[:SHOWN_ROWS]],
+            [[row["station_id"], row["day"], *(row[key] for key in keys)] for row in rows],
         )
     typer.echo(
         f"{summary['station_days']:,} station-days of {summary['stations']:,} stations in "

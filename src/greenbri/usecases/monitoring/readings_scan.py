@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -29,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from greenbri.adapters.monitoring.reconcile import parquet_source
 from greenbri.core.errors import InputError
 from greenbri.core.monitoring.readings import READING_COLUMNS, QaFlag
 
@@ -58,18 +60,20 @@ def open_parquet_readings(
             hint="ingest readings first (greenbri monitor ingest).",
         )
     connection = connection or duckdb.connect()
-    paths = [pattern] if isinstance(pattern, str) else list(pattern)
-    quoted = ", ".join("'" + str(path).replace("'", "''") + "'" for path in paths)
-    try:
-        connection.execute(
-            f"CREATE OR REPLACE VIEW readings AS SELECT * FROM read_parquet([{quoted}], hive_partitioning = true)"
+    if isinstance(pattern, str):
+        quoted = pattern.replace("'", "''")
+        source = f"read_parquet('{quoted}', hive_partitioning = true)"
+        hint = "pass a Parquet glob such as <data_dir>/monitoring/readings/**/*.parquet."
+    else:  # the store's files, read as the store reads them
+        source = parquet_source([Path(path) for path in pattern])
+        hint = (
+            "the store's readings files could not be read: check the data directory's disk and permissions."
         )
+    try:
+        connection.execute(f"CREATE OR REPLACE VIEW readings AS SELECT * FROM {source}")
         columns = {row[0] for row in connection.execute("DESCRIBE readings").fetchall()}
     except duckdb.Error as error:
-        raise InputError(
-            f"Cannot read readings from {_described(pattern)}: {error}",
-            hint="pass a Parquet glob such as <data_dir>/monitoring/readings/**/*.parquet.",
-        ) from None
+        raise InputError(f"Cannot read readings from {_described(pattern)}: {error}", hint=hint) from None
     missing = sorted(set(READING_COLUMNS) - columns)
     if missing:
         raise InputError(

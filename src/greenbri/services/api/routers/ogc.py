@@ -185,21 +185,25 @@ def _instant(text: str) -> str | None:
     return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
 
 
+def _is_date(text: str) -> bool:
+    return bool(text) and text != ".." and "T" not in text and " " not in text and not text.endswith("Z")
+
+
+def _last_instant(text: str) -> str | None:
+    """An interval's end: a date means through its last microsecond (the next midnight is the next day)."""
+    end = _instant(text)
+    if end is None or not _is_date(text):
+        return end
+    return (dt.datetime.fromisoformat(end) + dt.timedelta(days=1) - dt.timedelta(microseconds=1)).isoformat()
+
+
 def _interval(text: str | None) -> tuple[str | None, str | None] | None:
     if text is None:
         return None
     if "/" in text:
         start, _, end = text.partition("/")
-        return _instant(start), _instant(end)
-    if text.endswith("Z") or "T" in text:
-        moment = _instant(text)
-        return moment, moment
-    day = _instant(text)
-    if day is None:
-        return None, None
-    # a date is the whole day: from its first to its last microsecond (the next midnight is the next day)
-    last = dt.datetime.fromisoformat(day) + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
-    return day, last.isoformat()
+        return _instant(start), _last_instant(end)
+    return _instant(text), _last_instant(text)
 
 
 def _filters(request: Request, record: DatasetRecord) -> tuple[tuple[str, str], ...]:
