@@ -118,6 +118,10 @@ def test_publish_stores_the_table_as_a_layer_partners_read_through_ogc_api(
     assert set(layer["name_en"]) == set(STATIONS)
     dongsi = layer[(layer["name_en"] == "Dongsi") & (layer["day"].astype(str) == "2015-11-28")]
     assert len(dongsi) == 1 and dongsi.iloc[0]["aqi"] == 345  # severe; see tests/monitoring/alerts
+    assert (dongsi.iloc[0]["category_en"], dongsi.iloc[0]["category_zh"]) == ("Severely Polluted", "严重污染")
+    no_data = layer[layer["category"] == -1]  # days with some values but too few hours for an AQI
+    assert len(no_data) > 0 and no_data["aqi"].isna().all()
+    assert set(no_data["category_zh"]) == {"无数据"} and set(no_data["category_en"]) == {"NO DATA"}
     assert (dongsi.iloc[0].geometry.x, dongsi.iloc[0].geometry.y) == (116.4174, 39.9289)
 
     from greenbri.config import load_settings

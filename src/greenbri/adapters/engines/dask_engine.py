@@ -56,6 +56,9 @@ class DaskEngine:
 
     def __init__(self, scheduler: str | None = None, *, workers: int = 2) -> None:
         distributed: Any = importlib.import_module("dask.distributed")
+        if logging.getLogger().getEffectiveLevel() > logging.INFO:
+            # Dask logs every worker start and stop at INFO on its own handler; show them with -v only
+            logging.getLogger("distributed").setLevel(logging.WARNING)
         self._cluster: Any = None
         self._shipped: dict[str, Any] = {}
         self.client: Any

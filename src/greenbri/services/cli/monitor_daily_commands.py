@@ -67,6 +67,10 @@ def _write(table: pa.Table, output: Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
+def _shown(value: Any) -> Any:
+    return f"{value:.1f}" if isinstance(value, float) else value
+
+
 def _rows(table: pa.Table) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = table.to_pylist()
     for row in rows:
@@ -200,11 +204,16 @@ def daily_command(
         return
     if output is None and table.num_rows:
         rows = _rows(table.slice(0, SHOWN_ROWS))
-        keys = [name for name in table.column_names if name not in ("station_id", "day")]
+        # the terminal shows the daily means, MDA8 and the AQI, one decimal; --output / --json have all
+        keys = [
+            name
+            for name in table.column_names
+            if name.endswith(("_24h", "_8h")) or name in ("aqi", "category_zh", "category_en", "engine")
+        ]
         print_table(
             f"daily values and AQI 逐日值与指数 ({standard}); first {len(rows)} of {table.num_rows:,}",
             ["station", "date", *keys],
-            [[row["station_id"], row["day"], *(row[key] for key in keys)] for row in rows],
+            [[row["station_id"], row["day"], *(_shown(row[key]) for key in keys)] for row in rows],
         )
     typer.echo(
         f"{summary['station_days']:,} station-days of {summary['stations']:,} stations in "

@@ -12,7 +12,8 @@ so the concatenated table is the same whatever the partitioning or the engine
 
 The result is an Arrow table, one row per station and local day: ``station_id``, ``day``, one
 column per daily key of the rules (``pm25_24h``, ``o3_8h`` ...), ``aqi``, ``category``
-(index, -1 for NO DATA) and ``engine``; sorted by station and day.
+(index, -1 for NO DATA), ``category_en`` / ``category_zh`` (the standard's names, NO DATA / 无数据)
+and ``engine``; sorted by station and day.
 """
 
 from __future__ import annotations
@@ -89,7 +90,13 @@ def aggregate_partition(inputs: AggregationInputs, stations: tuple[str, ...]) ->
     for key in keys:
         columns[key] = pa.array(series.values[key][station_index, day_index], pa.float64(), from_pandas=True)
     columns["aqi"] = pa.array(result.aqi[station_index, day_index], pa.float64(), from_pandas=True)
-    columns["category"] = pa.array(result.category[station_index, day_index], pa.int8())
+    codes = result.category[station_index, day_index]
+    columns["category"] = pa.array(codes, pa.int8())
+    # names by code; code -1 (NO DATA) takes the last entry
+    english = np.asarray([item.name_en for item in result.categories] + ["NO DATA"], dtype=object)
+    chinese = np.asarray([item.name_zh for item in result.categories] + ["无数据"], dtype=object)
+    columns["category_en"] = pa.array(english[codes], pa.string())
+    columns["category_zh"] = pa.array(chinese[codes], pa.string())
     engines = np.asarray(result.engines, dtype=object)
     columns["engine"] = pa.array(engines[result.engine_code[station_index, day_index]], pa.string())
     return pa.table(columns)
@@ -121,7 +128,7 @@ def aggregate_daily(
     tables = (engine or LocalEngine()).map_partitions(
         aggregate_partition, inputs, partitions, progress=progress
     )
-    fixed = ("station_id", "day", "aqi", "category", "engine")
+    fixed = ("station_id", "day", "aqi", "category", "category_en", "category_zh", "engine")
     keys = sorted({name for table in tables for name in table.column_names} - set(fixed))
     combined = pa.concat_tables(tables, promote_options="default")
     ordered = combined.select([*fixed[:2], *keys, *fixed[2:]])
