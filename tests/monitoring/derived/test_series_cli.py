@@ -48,3 +48,19 @@ def test_water_and_errors(shared_data: Path, data_dir: Path) -> None:
     assert report["records"][0]["overall"]["zh"] == "II类"
     missing = runner.invoke(app, ["monitor", "aqi", "--readings", str(data_dir / "none" / "*.parquet")])
     assert missing.exit_code == 2
+
+
+def test_the_commands_read_only_published_readings(data_dir: Path, shared_data: Path) -> None:
+    from greenbri.adapters.monitoring.store import ReadingsStore
+    from greenbri.usecases.monitoring.ingest import ingest_files
+
+    store = ReadingsStore(data_dir)
+    ingest_files(store, [shared_data / "air" / "cnemc" / "2022-01-15T08.csv"], format_name="cnemc")
+    before = _json(["monitor", "series", "--json"])
+    # what a writer killed before the ledger leaves: a readings file no batch names
+    published = store.files()[0]
+    leftover = published.with_name("killed-writer.parquet")
+    leftover.write_bytes(published.read_bytes())
+    after = _json(["monitor", "series", "--json"])
+    assert after == before
+    assert any(row["pm25_24h_valid"] for row in before["days"])

@@ -22,6 +22,7 @@ from greenbri.core.errors import DeliveryError, MonitoringError
 from greenbri.core.monitoring.alert_rules import AlertRule
 from greenbri.services.cli.context import settings_from
 from greenbri.services.cli.errors import handle_errors
+from greenbri.services.cli.monitor_sources import readings_source
 from greenbri.services.cli.output import console, print_json, print_table
 from greenbri.usecases.monitoring.alerts import (
     AlertDelivery,
@@ -66,8 +67,10 @@ def _rules(rules: Path | None) -> tuple[AlertRule, ...]:
     return load_alert_rules(rules, settings_from().standards_dir)
 
 
-def _read_readings(pattern: str) -> pd.DataFrame:
-    files = sorted(glob.glob(pattern, recursive=True))
+def _read_readings(pattern: str | None) -> pd.DataFrame:
+    """The readings of ``pattern`` (a glob), or the store's published readings."""
+    source, _batches = readings_source(pattern)
+    files = sorted(glob.glob(source, recursive=True)) if isinstance(source, str) else list(source)
     if not files:
         raise MonitoringError(
             f"No readings found at {pattern}.",
@@ -125,7 +128,7 @@ def rules_command(rules: RulesOption = None, json_output: JsonOption = False) ->
 def evaluate_command(
     readings: Annotated[
         str | None,
-        typer.Option(help="Parquet glob of readings; default <data dir>/monitoring/readings/**/*.parquet."),
+        typer.Option(help="Parquet glob of readings (default: the store's published readings)."),
     ] = None,
     rules: RulesOption = None,
     webhooks: WebhooksOption = None,
@@ -135,9 +138,8 @@ def evaluate_command(
     json_output: JsonOption = False,
 ) -> None:
     """Run the rules over the readings; open, update and auto-resolve alerts; deliver new events."""
-    pattern = readings or str(settings_from().data_dir / "monitoring" / "readings" / "**" / "*.parquet")
     delivery = _delivery(webhooks) if deliver else AlertDelivery()
-    report = evaluate_alerts(_read_readings(pattern), _rules(rules), _history(), delivery=delivery)
+    report = evaluate_alerts(_read_readings(readings), _rules(rules), _history(), delivery=delivery)
     if json_output:
         print_json(report.to_dict())
     else:

@@ -23,6 +23,7 @@ from greenbri.adapters.monitoring.store import ReadingsStore
 from greenbri.core.errors import InputError
 from greenbri.services.cli.context import open_store, settings_from
 from greenbri.services.cli.errors import handle_errors
+from greenbri.services.cli.monitor_sources import readings_source
 from greenbri.services.cli.output import print_json, print_table
 from greenbri.services.cli.progress import task_progress
 from greenbri.usecases.monitoring.aggregate import (
@@ -36,21 +37,6 @@ from greenbri.usecases.monitoring.publish_daily import publish_daily
 OUTPUT_SUFFIXES = (".parquet", ".csv")
 #: Rows printed on the terminal without --output (the full table goes to --output).
 SHOWN_ROWS = 20
-
-
-def _readings(readings: str | None) -> tuple[str | tuple[str, ...], list[dict[str, Any]]]:
-    """The readings to aggregate and the store's batches they come from (none for a glob)."""
-    if readings:
-        return readings, []
-    store = ReadingsStore(settings_from().data_dir)
-    batches = store.batches()
-    files = store.files(batches=batches)
-    if not files:
-        raise InputError(
-            "The store holds no published readings.",
-            hint="ingest readings first (greenbri monitor ingest), or pass --readings GLOB.",
-        )
-    return tuple(str(path) for path in files), batches
 
 
 def _write(table: pa.Table, output: Path) -> None:
@@ -144,7 +130,7 @@ def daily_command(
             "--publish needs the store's own readings, not --readings.",
             hint="drop --readings, or ingest those files first (greenbri monitor ingest).",
         )
-    files, batches = _readings(readings)
+    files, batches = readings_source(readings)
     inputs = AggregationInputs(
         files,
         rules=standard,

@@ -1,7 +1,7 @@
 """``greenbri monitor``: the series commands (see :mod:`greenbri.services.cli.monitor_commands`).
 
-``series``, ``aqi``, ``exceedances``, ``stats`` read contract readings from a Parquet glob
-(``--readings``, default ``<data_dir>/monitoring/readings/**/*.parquet``); ``water`` classifies
+``series``, ``aqi``, ``exceedances``, ``stats`` and ``quality`` read the store's published readings,
+or contract readings from a Parquet glob (``--readings``); ``water`` classifies
 a water-quality table under GB 3838-2002.
 """
 
@@ -15,6 +15,7 @@ import typer
 from greenbri.adapters.standards_files import load_library
 from greenbri.services.cli.context import settings_from
 from greenbri.services.cli.errors import handle_errors
+from greenbri.services.cli.monitor_sources import readings_source
 from greenbri.services.cli.output import print_json, print_table
 from greenbri.usecases.monitoring.derived_reports import (
     aqi_report,
@@ -27,7 +28,7 @@ from greenbri.usecases.monitoring.water_quality import classify_water_table, rea
 
 Readings = Annotated[
     str | None,
-    typer.Option(help="Parquet glob of readings (default: <data_dir>/monitoring/readings/**/*.parquet)."),
+    typer.Option(help="Parquet glob of readings (default: the store's published readings)."),
 ]
 Stations = Annotated[list[str] | None, typer.Option("--station", help="Only these station ids (repeatable).")]
 Offset = Annotated[
@@ -42,8 +43,8 @@ Conditions = Annotated[
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
-def _glob(readings: str | None) -> str:
-    return readings or str(settings_from().data_dir / "monitoring" / "readings" / "**" / "*.parquet")
+def _glob(readings: str | None) -> str | tuple[str, ...]:
+    return readings_source(readings)[0]
 
 
 @handle_errors

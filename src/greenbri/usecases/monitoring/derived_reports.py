@@ -16,14 +16,14 @@ __all__ = ["aqi_report", "exceedance_report", "load_series", "series_report", "s
 
 
 def load_series(
-    readings: str,
+    readings: str | tuple[str, ...],
     rules: tuple[str, ...],
     *,
     stations: tuple[str, ...] | None = None,
     utc_offset_hours: int = 8,
     reference_conditions: str = "cn-gb3095-2018",
 ) -> dict[str, DailySeries]:
-    """Daily series under ``rules`` from a Parquet glob of contract readings."""
+    """Daily series under ``rules`` from contract readings (a Parquet glob, or a list of files)."""
     connection, relation = open_parquet_readings(readings)
     return daily_series(
         connection,
