@@ -67,7 +67,8 @@ def open_parquet_readings(
     else:  # the store's files, read as the store reads them
         source = parquet_source([Path(path) for path in pattern])
         hint = (
-            "the store's readings files could not be read: check the data directory's disk and permissions."
+            "the store's readings files could not be read: check the data directory's disk and permissions; "
+            "on a Dask cluster every worker must mount GREENBRI_DATA_DIR at the same path."
         )
     try:
         connection.execute(f"CREATE OR REPLACE VIEW readings AS SELECT * FROM {source}")
