@@ -15,6 +15,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from greenbri.adapters.stores.files import renamed_into_place
 from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.catalog import DatasetKind
 from greenbri.core.errors import InputError
@@ -86,9 +87,7 @@ def export_dataset(
             "The destination is a folder.", source=str(destination), hint="give a file name to write."
         )
     destination.parent.mkdir(parents=True, exist_ok=True)
-    temporary = destination.with_name(f".{destination.name}.partial")
-    temporary.unlink(missing_ok=True)
-    try:
+    with renamed_into_place(destination) as temporary:
         if chosen in ("geoparquet", "file"):
             shutil.copyfile(source, temporary)
         elif chosen == "geojson":
@@ -97,9 +96,6 @@ def export_dataset(
         else:
             frame = store.read(dataset_id, found.number)
             _write_csv(frame, temporary, vector=found.kind is DatasetKind.VECTOR_LAYER)
-        temporary.replace(destination)
-    finally:
-        temporary.unlink(missing_ok=True)
     return destination
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import shapely
 
+from greenbri.adapters.stores.files import renamed_into_place
 from greenbri.usecases.screening import LoadedLayer, PortfolioScreening
 
 __all__ = ["hits_geojson", "write_json"]
@@ -16,11 +17,10 @@ __all__ = ["hits_geojson", "write_json"]
 
 def write_json(portfolio: PortfolioScreening, path: Path) -> Path:
     """The portfolio as JSON (sorted keys, UTF-8), written atomically."""
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(
-        json.dumps(portfolio.to_dict(), ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
-    )
-    temporary.replace(path)
+    with renamed_into_place(path) as temporary:
+        temporary.write_text(
+            json.dumps(portfolio.to_dict(), ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+        )
     return path
 
 

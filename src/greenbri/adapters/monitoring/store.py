@@ -95,11 +95,6 @@ class ReadingsStore:
     def stations_path(self) -> Path:
         return self.root / "stations.parquet"
 
-    def readings_glob(self, table: str = "readings") -> str:
-        """Glob of every readings file. Between a rename and the ledger update it can match files of
-        a batch still being published; :meth:`connect` and :meth:`files` only see published ones."""
-        return (self.root / table / "year=*" / "*.parquet").as_posix()
-
     def batches(self) -> list[dict[str, Any]]:
         """The ledger's entries, oldest first."""
         if not self.ledger_path.is_file():

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["fsync_directory", "fsync_tree", "write_json_atomic"]
+__all__ = ["fsync_directory", "fsync_tree", "renamed_into_place", "write_json_atomic"]
 
 
 def fsync_directory(directory: Path) -> None:
@@ -26,6 +28,19 @@ def fsync_tree(directory: Path) -> None:
             with path.open("rb") as handle:
                 os.fsync(handle.fileno())
     fsync_directory(directory)
+
+
+@contextmanager
+def renamed_into_place(path: Path) -> Iterator[Path]:
+    """A temporary name beside ``path`` to write an output to: renamed onto ``path`` when the block
+    ends normally, removed when it raises, so an export or a report is never left half-written."""
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.unlink(missing_ok=True)
+    try:
+        yield temporary
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

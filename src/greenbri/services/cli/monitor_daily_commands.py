@@ -18,8 +18,9 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import typer
 
-from greenbri.adapters.engines import engine_from_options
+from greenbri.adapters.engines import engine_from_options, partition_bounds
 from greenbri.adapters.monitoring.store import ReadingsStore
+from greenbri.adapters.stores.files import renamed_into_place
 from greenbri.core.errors import InputError
 from greenbri.services.cli.context import open_store, settings_from
 from greenbri.services.cli.errors import handle_errors
@@ -29,7 +30,6 @@ from greenbri.services.cli.progress import task_progress
 from greenbri.usecases.monitoring.aggregate import (
     AggregationInputs,
     aggregate_daily,
-    partition_count,
     stations_in,
 )
 from greenbri.usecases.monitoring.publish_daily import publish_daily
@@ -41,16 +41,12 @@ SHOWN_ROWS = 20
 
 def _write(table: pa.Table, output: Path) -> None:
     """Write ``table`` to ``output`` (.parquet or .csv) through a temporary file, then rename."""
-    temporary = output.with_name(f".{output.name}.partial")
     output.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    with renamed_into_place(output) as temporary:
         if output.suffix == ".parquet":
             pq.write_table(table, temporary)
         else:
             pa_csv.write_csv(table, temporary)
-        temporary.replace(output)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _shown(value: Any) -> Any:
@@ -139,7 +135,7 @@ def daily_command(
         reference_conditions=reference_conditions,
     )
     stations = stations_in(inputs.readings)
-    partitions = partition_count(len(stations), stations_per_partition)
+    partitions = len(partition_bounds(len(stations), stations_per_partition))  # as aggregate_daily cuts
     started = time.perf_counter()
     with (
         engine_from_options(engine_name, scheduler=scheduler, workers=workers) as engine,

@@ -43,7 +43,7 @@ Conditions = Annotated[
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
-def _glob(readings: str | None) -> str | tuple[str, ...]:
+def _readings(readings: str | None) -> str | tuple[str, ...]:
     return readings_source(readings)[0]
 
 
@@ -58,7 +58,7 @@ def series_command(
 ) -> None:
     """Daily means, MDA8 ozone and daily 1-hour maxima under a standard's capture rules. 日均值序列。"""
     series = load_series(
-        _glob(readings),
+        _readings(readings),
         (rules,),
         stations=tuple(station or ()),
         utc_offset_hours=utc_offset,
@@ -91,7 +91,7 @@ def aqi_series_command(
 ) -> None:
     """Daily AQI per station, engine chosen by date. 逐日空气质量指数。"""
     series = load_series(
-        _glob(readings),
+        _readings(readings),
         (standard,),
         stations=tuple(station or ()),
         utc_offset_hours=utc_offset,
@@ -137,7 +137,7 @@ def exceedances_command(
     standards = tuple(standard or ("cn-gb3095-2012", "who-aqg-2021", "us-naaqs"))
     settings = settings_from()
     series = load_series(
-        _glob(readings),
+        _readings(readings),
         ("cn", "us"),
         stations=tuple(station or ()),
         utc_offset_hours=utc_offset,
@@ -185,7 +185,7 @@ def stats_command(
 ) -> None:
     """Mean, maximum, 95th percentile and valid days of a daily series per station and period. 统计。"""
     series = load_series(
-        _glob(readings), (rules,), stations=tuple(station or ()), utc_offset_hours=utc_offset
+        _readings(readings), (rules,), stations=tuple(station or ()), utc_offset_hours=utc_offset
     )[rules]
     report = statistics_report(series, key, period=period)
     if json_output:
@@ -212,7 +212,7 @@ def quality_command(
     from greenbri.usecases.monitoring.quality_report import quality_report
     from greenbri.usecases.monitoring.readings_scan import open_parquet_readings
 
-    connection, relation = open_parquet_readings(_glob(readings))
+    connection, relation = open_parquet_readings(_readings(readings))
     try:
         rows = quality_report(
             connection, relation, utc_offset_hours=utc_offset, stations=tuple(station or ()) or None

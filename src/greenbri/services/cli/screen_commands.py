@@ -11,6 +11,7 @@ import typer
 
 from greenbri.adapters.engines import engine_from_options
 from greenbri.adapters.standards_files import load_library
+from greenbri.adapters.stores.files import renamed_into_place
 from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.errors import InputError
 from greenbri.core.screening.rules_files import load_rules
@@ -121,10 +122,9 @@ def screen_command(
             written.append(write_json(portfolio, report / "screening.json"))
         if "geojson" in formats:
             path = report / "screening.geojson"
-            temporary = path.with_name(f".{path.name}.partial")
             text = json.dumps(hits_geojson(portfolio, layers), ensure_ascii=False, sort_keys=True)
-            temporary.write_text(text, encoding="utf-8")
-            temporary.replace(path)
+            with renamed_into_place(path) as temporary:
+                temporary.write_text(text, encoding="utf-8")
             written.append(path)
         if {"html", "pdf"} & set(formats):
             written.extend(_reports(store, portfolio, layers, report, formats, lang))

@@ -23,14 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from greenbri.adapters.engines import Engine, LocalEngine
+from greenbri.adapters.engines import Engine, LocalEngine, partition_bounds
 from greenbri.adapters.engines.base import Progress
 from greenbri.core.errors import InputError
 from greenbri.usecases.monitoring.daily_indicators import daily_aqi
 from greenbri.usecases.monitoring.derived import daily_series
 from greenbri.usecases.monitoring.readings_scan import open_parquet_readings
 
-__all__ = ["AggregationInputs", "aggregate_daily", "aggregate_partition", "partition_count", "stations_in"]
+__all__ = ["AggregationInputs", "aggregate_daily", "aggregate_partition", "stations_in"]
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,6 @@ def stations_in(readings: str | tuple[str, ...]) -> list[str]:
     finally:
         connection.close()
     return [row[0] for row in rows]
-
-
-def partition_count(stations: int, stations_per_partition: int) -> int:
-    """How many partitions :func:`aggregate_daily` makes of ``stations`` stations."""
-    return -(-stations // max(1, stations_per_partition))
 
 
 def aggregate_partition(inputs: AggregationInputs, stations: tuple[str, ...]) -> pa.Table:
@@ -122,8 +117,7 @@ def aggregate_daily(
             hint="ingest readings first (greenbri monitor ingest).",
         )
     partitions = [
-        tuple(names[start : start + stations_per_partition])
-        for start in range(0, len(names), stations_per_partition)
+        tuple(names[start:stop]) for start, stop in partition_bounds(len(names), stations_per_partition)
     ]
     tables = (engine or LocalEngine()).map_partitions(
         aggregate_partition, inputs, partitions, progress=progress
