@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pyarrow as pa
 
 from greenbri.adapters.stores.embedded import WriteOutcome
@@ -109,7 +108,6 @@ def publish_daily(
     ordered = ["station_id", "name_en", "name_zh", "day"]
     frame = frame[ordered + [column for column in frame.columns if column not in ordered]]
     layer = gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=geometry, crs="EPSG:4326")
-    layer["category"] = layer["category"].astype(np.int8)
     standard = inputs.rules
     record = DatasetRecord(
         id=dataset_id or daily_dataset_id(standard),
