@@ -41,11 +41,15 @@ def evaluate_targets(
     *,
     use_proxy: bool = True,
     window_years: int = 10,
+    until_year: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Evaluate targets (all by default) against the store's values."""
+    """Evaluate targets (all by default) against the store's values (only years up to ``until_year``
+    if given: the evaluation as it stood then)."""
     chosen = _select(target_ids)
     wanted = {t.indicator for t in chosen} | {t.proxy_indicator for t in chosen if t.proxy_indicator}
     values = store.observations(wanted)
+    if until_year is not None:
+        values = values[values["year"].astype(int) <= until_year]
     units = {key: item.unit for key, item in catalog_indicators().items()}
     results = []
     for target in chosen:

@@ -1,0 +1,1 @@
+"""The policy plans greenbri tracks: their items as cited data, status records and the evaluation."""
