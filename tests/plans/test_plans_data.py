@@ -26,14 +26,16 @@ GROUP_LABELS = {
 
 @pytest.fixture(scope="module")
 def plan_2017(shared_data: Path) -> str:
-    return (shared_data.parent / "plans" / "2017-belt-and-road-eco-environmental-cooperation-plan.zh.txt").read_text(
-        "utf-8"
-    )
+    return (
+        shared_data.parent / "plans" / "2017-belt-and-road-eco-environmental-cooperation-plan.zh.txt"
+    ).read_text("utf-8")
 
 
 @pytest.fixture(scope="module")
 def opinions_2022(shared_data: Path) -> str:
-    return (shared_data.parent / "plans" / "2022-opinions-green-development-belt-and-road.zh.txt").read_text("utf-8")
+    return (shared_data.parent / "plans" / "2022-opinions-green-development-belt-and-road.zh.txt").read_text(
+        "utf-8"
+    )
 
 
 def _key_projects(text: str) -> dict[int, tuple[str, str]]:
@@ -99,14 +101,18 @@ def test_goals_and_tasks_of_the_three_documents_quote_their_texts(plan_2017: str
     for key in ("o2022.goal2025", "o2022.goal2030"):
         head, tail = goals[key].quote_zh.split("……")
         assert head in opinions_2022 and tail in opinions_2022
-    tasks_2022 = [item for document, item in plans.items() if document.id == "opinions2022" and item.kind == "task"]
+    tasks_2022 = [
+        item for document, item in plans.items() if document.id == "opinions2022" and item.kind == "task"
+    ]
     # the Opinions number their tasks (四) to (二十一): 18 tasks
     assert len(tasks_2022) == 18
     for item in tasks_2022:
         assert f"{item.number}{item.name.zh}" in opinions_2022, item.id
         if item.quote_zh:
             assert item.quote_zh in opinions_2022
-    tasks_2017 = [item for document, item in plans.items() if document.id == "plan2017" and item.kind == "task"]
+    tasks_2017 = [
+        item for document, item in plans.items() if document.id == "plan2017" and item.kind == "task"
+    ]
     assert len(tasks_2017) == 11
     for item in tasks_2017:
         assert item.name.zh in plan_2017
@@ -144,7 +150,9 @@ def test_a_group_count_differing_from_the_document_is_refused() -> None:
     document = copy.deepcopy(_bundled())
     items = document["documents"][0]["items"]
     items.remove(next(item for item in items if item["id"] == "p2017.kp15"))
-    with pytest.raises(StandardError, match="financial_integration.*holds 1 items but the document counts 2"):
+    with pytest.raises(
+        StandardError, match=r"financial_integration.*holds 1 items but the document counts 2"
+    ):
         plans_from_text(json.dumps(document), "mine.json")
 
 

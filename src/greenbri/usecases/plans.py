@@ -102,8 +102,13 @@ def show_item(stores: PlanStores, item_id: str) -> dict[str, Any]:
             data[key] = "not stated"
     return {
         **data,
-        "document": {"id": document.id, "title": document.title.to_dict(), "date": document.date,
-                     "issuer": document.issuer, "source_file": document.source_file},
+        "document": {
+            "id": document.id,
+            "title": document.title.to_dict(),
+            "date": document.date,
+            "issuer": document.issuer,
+            "source_file": document.source_file,
+        },
         "status": current.status if current else "unknown",
         "no_evidence": current is None,
         "fill_command": record_command(item_id) if current is None else None,
@@ -133,33 +138,48 @@ def _missing(kind: str, reference: str, message: str, hint: str) -> InputError:
 def _dataset_version(stores: PlanStores, reference: str, as_of: dt.date) -> dict[str, Any]:
     match = _DATASET_VERSION.match(reference)
     if not match:
-        raise _missing("dataset_version", reference, "not of the form dataset@vN.", "e.g. dataset_version=wdpa@v2.")
+        raise _missing(
+            "dataset_version", reference, "not of the form dataset@vN.", "e.g. dataset_version=wdpa@v2."
+        )
     if stores.datasets is None:
         raise _missing("dataset_version", reference, "no dataset store to check it.", "run with a store.")
     record = stores.datasets.get(match["id"])
     version = record.require_version(int(match["number"]))
-    return {"title": record.title.to_dict(), "feature_count": version.feature_count,
-            "input_sha256": version.provenance.input_sha256}
+    return {
+        "title": record.title.to_dict(),
+        "feature_count": version.feature_count,
+        "input_sha256": version.provenance.input_sha256,
+    }
 
 
 def _indicator_value(stores: PlanStores, reference: str, as_of: dt.date) -> dict[str, Any]:
     match = _INDICATOR_VALUE.match(reference)
     if not match:
-        raise _missing("indicator_value", reference, "not of the form indicator:ISO3:year.",
-                       "e.g. indicator_value=pm25_exposure:CHN:2020.")
+        raise _missing(
+            "indicator_value",
+            reference,
+            "not of the form indicator:ISO3:year.",
+            "e.g. indicator_value=pm25_exposure:CHN:2020.",
+        )
     rows = stores.indicators.observations([match["indicator"]]) if stores.indicators else None
     if rows is not None:
         rows = rows[(rows["code"] == match["code"]) & (rows["year"].astype(int) == int(match["year"]))]
     if rows is None or rows.empty:
-        raise _missing("indicator_value", reference, "no such value in the indicator store.",
-                       "ingest it with `greenbri indicators ingest`, or check the id with `greenbri indicators list`.")
+        raise _missing(
+            "indicator_value",
+            reference,
+            "no such value in the indicator store.",
+            "ingest it with `greenbri indicators ingest`, or check the id with `greenbri indicators list`.",
+        )
     row = rows.iloc[-1]
     return {"value": float(row["value"]), "source_version": str(row["source_version"])}
 
 
 def _target_evaluation(stores: PlanStores, reference: str, as_of: dt.date) -> dict[str, Any]:
     if reference not in seed_targets():
-        raise _missing("target_evaluation", reference, "no such target.", "list them with `greenbri targets list`.")
+        raise _missing(
+            "target_evaluation", reference, "no such target.", "list them with `greenbri targets list`."
+        )
     if stores.indicators is None:
         return {"status": "insufficient_data", "reason": "no indicator store"}
     result = evaluate_targets(stores.indicators, [reference], until_year=as_of.year)[0]
@@ -169,8 +189,14 @@ def _target_evaluation(stores: PlanStores, reference: str, as_of: dt.date) -> di
 def _document(stores: PlanStores, reference: str, as_of: dt.date) -> dict[str, Any]:
     path = Path(reference)
     if not path.is_file():
-        raise _missing("document", reference, "no such file.", "give the path of an existing file, or use link=URL.")
-    return {"name": path.name, "bytes": path.stat().st_size, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+        raise _missing(
+            "document", reference, "no such file.", "give the path of an existing file, or use link=URL."
+        )
+    return {
+        "name": path.name,
+        "bytes": path.stat().st_size,
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+    }
 
 
 def _link(stores: PlanStores, reference: str, as_of: dt.date) -> dict[str, Any]:
@@ -185,7 +211,9 @@ def _greenbri_result(stores: PlanStores, reference: str, as_of: dt.date) -> dict
     records = stores.datasets.list_datasets() if stores.datasets is not None else []
     versions = [str(r.reference()) for r in records if r.reference() is not None]
     if not versions:
-        raise _missing("greenbri_result", reference, "the catalog holds no dataset.", "run `greenbri init` first.")
+        raise _missing(
+            "greenbri_result", reference, "the catalog holds no dataset.", "run `greenbri init` first."
+        )
     return {"datasets": len(versions), "versions": versions}
 
 
@@ -199,13 +227,18 @@ _VERIFIERS = {
 }
 
 
-def verify_evidence(stores: PlanStores, evidence: Sequence[tuple[str, str]], as_of: dt.date) -> list[Evidence]:
+def verify_evidence(
+    stores: PlanStores, evidence: Sequence[tuple[str, str]], as_of: dt.date
+) -> list[Evidence]:
     """Each piece checked to exist, with what was found; the first that does not raises InputError."""
     checked = []
     for kind, reference in evidence:
         if kind not in _VERIFIERS:
-            raise InputError(f"unknown evidence kind {kind!r}.", location="evidence",
-                             hint=f"use one of {', '.join(EVIDENCE_KINDS)}.")
+            raise InputError(
+                f"unknown evidence kind {kind!r}.",
+                location="evidence",
+                hint=f"use one of {', '.join(EVIDENCE_KINDS)}.",
+            )
         checked.append(Evidence(kind, reference, _VERIFIERS[kind](stores, reference, as_of)))
     return checked
 

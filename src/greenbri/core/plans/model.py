@@ -163,7 +163,13 @@ def _check_document(document: PolicyDocument, source: str, target_ids: Collectio
     counts = Counter(item.group for item in document.items)
     for index, item in enumerate(document.items):
         where = f"{document.id}.items[{index}] ({item.id})"
-        _check(item.group in groups, source, where, f"unknown group {item.group!r}.", f"use one of {sorted(groups)}.")
+        _check(
+            item.group in groups,
+            source,
+            where,
+            f"unknown group {item.group!r}.",
+            f"use one of {sorted(groups)}.",
+        )
         if item.kind == "target":
             _check(
                 item.target_id in target_ids,
@@ -173,7 +179,9 @@ def _check_document(document: PolicyDocument, source: str, target_ids: Collectio
                 "name a target listed by `greenbri targets list`.",
             )
         dues = [milestone.due for milestone in item.milestones]
-        _check(dues == sorted(dues), source, where, "milestones are not in date order.", "sort them by due date.")
+        _check(
+            dues == sorted(dues), source, where, "milestones are not in date order.", "sort them by due date."
+        )
     for group in document.groups:
         _check(
             counts[group.id] == group.expected_count,
@@ -204,5 +212,11 @@ def plans_from_document(document: Any, source: str, target_ids: Collection[str])
         _check_document(document_model, source, target_ids)
         for item in document_model.items:
             unknown = [key for key in item.related if key not in known]
-            _check(not unknown, source, item.id, f"related items {unknown} do not exist.", "name existing item ids.")
+            _check(
+                not unknown,
+                source,
+                item.id,
+                f"related items {unknown} do not exist.",
+                "name existing item ids.",
+            )
     return plans

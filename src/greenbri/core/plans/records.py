@@ -89,7 +89,9 @@ def record_from_dict(data: dict[str, Any]) -> StatusRecord:
         as_of=dt.date.fromisoformat(data["as_of"]),
         recorded_at=dt.datetime.fromisoformat(data["recorded_at"]),
         recorded_by=data["recorded_by"],
-        evidence=tuple(Evidence(e["kind"], e["reference"], dict(e.get("detail") or {})) for e in data["evidence"]),
+        evidence=tuple(
+            Evidence(e["kind"], e["reference"], dict(e.get("detail") or {})) for e in data["evidence"]
+        ),
         note=data.get("note", ""),
     )
 
@@ -103,7 +105,11 @@ def check_record(plans: Plans, history: Sequence[StatusRecord], record: StatusRe
     try:
         _, item = plans.item(record.item_id)
     except KeyError:
-        _fail(f"there is no item {record.item_id!r} in the plans.", "item", "list the items with `greenbri plans list`.")
+        _fail(
+            f"there is no item {record.item_id!r} in the plans.",
+            "item",
+            "list the items with `greenbri plans list`.",
+        )
     if record.milestone is not None and record.milestone not in {m.id for m in item.milestones}:
         _fail(
             f"the item {record.item_id!r} has no milestone {record.milestone!r}.",
@@ -123,7 +129,11 @@ def check_record(plans: Plans, history: Sequence[StatusRecord], record: StatusRe
         _fail("an unknown status needs a note saying why.", "note", "add --note.")
     for evidence in record.evidence:
         if evidence.kind not in EVIDENCE_KINDS:
-            _fail(f"unknown evidence kind {evidence.kind!r}.", "evidence", f"use one of {', '.join(EVIDENCE_KINDS)}.")
+            _fail(
+                f"unknown evidence kind {evidence.kind!r}.",
+                "evidence",
+                f"use one of {', '.join(EVIDENCE_KINDS)}.",
+            )
     if record.as_of > record.recorded_at.date():
         _fail(
             f"the status date {record.as_of} is after the day it is recorded ({record.recorded_at.date()}).",
