@@ -31,6 +31,7 @@ def test_every_setting_has_a_variable_that_sets_it() -> None:
         "GREENBRI_LOCK_TIMEOUT_S": "0",
         "GREENBRI_STORE": "embedded",
         "GREENBRI_STANDARDS_DIR": "/s",
+        "GREENBRI_PLANS_FILE": "/p/plans.json",
         "GREENBRI_API_ANONYMOUS_RATE_PER_MINUTE": "60",
         "GREENBRI_API_KEY_RATE_PER_MINUTE": "600",
         "GREENBRI_API_MAX_ITEMS": "500",
@@ -50,6 +51,7 @@ def test_every_setting_has_a_variable_that_sets_it() -> None:
         500,
     )
     assert settings.api_web_dir == Path("~/web").expanduser()
+    assert settings.plans_file == Path("/p/plans.json")
 
 
 @pytest.mark.parametrize(

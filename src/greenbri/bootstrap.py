@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from greenbri.adapters.indicators.store import IndicatorStore
+from greenbri.adapters.plans.files import read_plans
+from greenbri.adapters.plans.records import FilePlanRecordStore
 from greenbri.adapters.readers.base import ReadOptions
 from greenbri.adapters.sources.context import FetchContext
 from greenbri.adapters.sources.http import HttpClient
@@ -12,8 +15,17 @@ from greenbri.adapters.sources.mirror import Mirror
 from greenbri.adapters.stores.factory import open_store
 from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.config import Settings
+from greenbri.usecases.plans import PlanStores
 
-__all__ = ["build_dataset_store", "build_fetch_context", "build_http_client", "build_store", "read_options"]
+__all__ = [
+    "build_dataset_store",
+    "build_fetch_context",
+    "build_http_client",
+    "build_indicator_store",
+    "build_plan_stores",
+    "build_store",
+    "read_options",
+]
 
 
 def build_dataset_store(settings: Settings) -> DatasetStore:
@@ -24,6 +36,22 @@ def build_dataset_store(settings: Settings) -> DatasetStore:
 def build_store(settings: Settings) -> DatasetStore:
     """The store the settings select (same as :func:`build_dataset_store`, the name callers use)."""
     return build_dataset_store(settings)
+
+
+def build_indicator_store(settings: Settings) -> IndicatorStore:
+    """The indicator values under the data directory."""
+    return IndicatorStore(settings.data_dir, lock_timeout_s=settings.lock_timeout_s)
+
+
+def build_plan_stores(settings: Settings, dataset_store: DatasetStore | None = None) -> PlanStores:
+    """The plans (GREENBRI_PLANS_FILE or the bundled ones), their status records, and the stores
+    evidence is checked against."""
+    return PlanStores(
+        plans=read_plans(settings.plans_file),
+        records=FilePlanRecordStore(settings.data_dir, lock_timeout_s=settings.lock_timeout_s),
+        datasets=dataset_store or build_dataset_store(settings),
+        indicators=build_indicator_store(settings),
+    )
 
 
 def build_http_client(settings: Settings) -> HttpClient:

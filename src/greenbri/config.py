@@ -24,6 +24,9 @@ variable                       meaning                                      defa
 ``GREENBRI_LOCK_TIMEOUT_S``    how long a writer waits for the store lock   30
 ``GREENBRI_STANDARDS_DIR``     extra standards (``*.json``), e.g. a host     none
                                country's own
+``GREENBRI_PLANS_FILE``        a plan file replacing the bundled plans       none (bundled plans)
+                               (goals, tasks, key projects; format in
+                               docs/methodology/plans.md)
 ``GREENBRI_API_ANONYMOUS_RATE  requests per minute for anonymous API         300
 _PER_MINUTE``                  clients (per address)
 ``GREENBRI_API_KEY_RATE_PER    default requests per minute of a new key      1200
@@ -57,6 +60,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "http_retries": "GREENBRI_HTTP_RETRIES",
     "lock_timeout_s": "GREENBRI_LOCK_TIMEOUT_S",
     "standards_dir": "GREENBRI_STANDARDS_DIR",
+    "plans_file": "GREENBRI_PLANS_FILE",
     "api_anonymous_rate_per_minute": "GREENBRI_API_ANONYMOUS_RATE_PER_MINUTE",
     "api_key_rate_per_minute": "GREENBRI_API_KEY_RATE_PER_MINUTE",
     "api_max_items": "GREENBRI_API_MAX_ITEMS",
@@ -84,12 +88,13 @@ class Settings(BaseModel):
     http_retries: int = Field(default=4, ge=1, le=20)
     lock_timeout_s: float = Field(default=30.0, ge=0)
     standards_dir: Path | None = None
+    plans_file: Path | None = None
     api_anonymous_rate_per_minute: int = Field(default=300, gt=0)
     api_key_rate_per_minute: int = Field(default=1200, gt=0)
     api_max_items: int = Field(default=10_000, gt=0)
     api_web_dir: Path | None = None
 
-    @field_validator("data_dir", "cache_dir", "standards_dir", "api_web_dir")
+    @field_validator("data_dir", "cache_dir", "standards_dir", "plans_file", "api_web_dir")
     @classmethod
     def _expand_home(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None

@@ -15,6 +15,7 @@ from greenbri.services.cli import (
     datasets,
     indicator_commands,
     monitor_commands,
+    plan_commands,
     serve_commands,
     standards_commands,
 )
@@ -38,6 +39,7 @@ app.add_typer(config_commands.app, name="config")
 app.add_typer(standards_commands.app, name="standards")
 app.add_typer(monitor_commands.app, name="monitor")
 indicator_commands.register(app)
+plan_commands.register(app)
 serve_commands.register(app)
 app.command("aqi")(aqi_command)
 app.command("screen")(screen_command)

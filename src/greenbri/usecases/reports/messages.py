@@ -195,9 +195,54 @@ _MAP = {
     "chart.by_country": _B("Projects by country and class (largest {n})", "按国家和分类的项目数（前{n}个）"),
 }
 
+_PLANS = {
+    "plan_status.not_started": _B("not started", "未启动"),
+    "plan_status.in_progress": _B("in progress", "进行中"),
+    "plan_status.completed": _B("completed", "已完成"),
+    "plan_status.stalled": _B("stalled", "停滞"),
+    "plan_status.unknown": _B("unknown (NO DATA)", "未知（无数据）"),
+    "plan.title": _B("Implementation evaluation of the plans", "规划实施情况评估"),
+    "plan.as_of": _B("Evaluation date", "评估日期"),
+    "plan.disclaimer": _B(
+        "Each status comes from a recorded, verified piece of evidence. An item without evidence is unknown (NO DATA), never on track.",
+        "每项状态均来自已记录并核验的证据。没有证据的条目为“未知（无数据）”，绝不视为进展顺利。",
+    ),
+    "plan.summary": _B("Summary by document and group", "按文件和类别汇总"),
+    "plan.overdue": _B("Overdue (due on or before the date, not completed)", "逾期（截止日期已到且未完成）"),
+    "plan.none": _B("none", "无"),
+    "plan.items": _B("Items", "条目"),
+    "plan.targets": _B("Numeric targets (target tracker)", "数值目标（目标跟踪）"),
+    "plan.chart": _B("Items by status", "按状态的条目数"),
+    "plan.document": _B("Document", "文件"),
+    "plan.group": _B("Group", "类别"),
+    "plan.item": _B("Item", "条目"),
+    "plan.clause": _B("Clause", "条款"),
+    "plan.status": _B("Status", "状态"),
+    "plan.due": _B("Due", "截止"),
+    "plan.phase": _B("Phase", "阶段"),
+    "plan.evidence": _B("Evidence", "证据"),
+    "plan.no_evidence": _B("NO DATA: record evidence with", "无数据：请用以下命令记录证据"),
+    "plan.count": _B("Items", "条目数"),
+    "plan.tracker_status": _B("Tracker status", "跟踪状态"),
+    "plan.latest": _B("Latest value (year)", "最新值（年份）"),
+    "plan.phase.deadline": _B("deadline", "到期评估"),
+    "plan.phase.mid-term": _B("mid-term", "中期评估"),
+}
+
 #: Every message, by key.
 MESSAGES: Mapping[str, Bilingual] = MappingProxyType(
-    {**_CLASSES, **_DIMENSIONS, **_ROLES, **_STATUSES, **_EQUATOR, **_WORDS, **_HEADINGS, **_FIELDS, **_MAP}
+    {
+        **_CLASSES,
+        **_DIMENSIONS,
+        **_ROLES,
+        **_STATUSES,
+        **_EQUATOR,
+        **_WORDS,
+        **_HEADINGS,
+        **_FIELDS,
+        **_MAP,
+        **_PLANS,
+    }
 )
 
 
