@@ -12,7 +12,7 @@ from greenbri.adapters.indicators.store import IndicatorStore
 from greenbri.adapters.plans.records import FilePlanRecordStore
 from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.catalog import Bilingual, DatasetKind
-from greenbri.core.errors import DatasetNotFoundError, InputError, VersionNotFoundError
+from greenbri.core.errors import InputError
 from greenbri.usecases.datasets import DatasetMetadata, import_dataset
 from greenbri.usecases.indicators.ingest import ingest_file
 from greenbri.usecases.plans import PlanStores, record_status, show_item
@@ -62,8 +62,8 @@ def test_an_unknown_item_status_or_kind_is_named(plan_stores: PlanStores) -> Non
 
 def test_evidence_that_does_not_exist_is_refused(with_stores: PlanStores, tmp_path: Path) -> None:
     cases = [
-        (("dataset_version", "no-such-dataset@v1"), DatasetNotFoundError, "no-such-dataset"),
-        (("dataset_version", "plan-2017-text@v9"), VersionNotFoundError, "no version 9"),
+        (("dataset_version", "no-such-dataset@v1"), InputError, "no-such-dataset"),
+        (("dataset_version", "plan-2017-text@v9"), InputError, "no version 9"),
         (("indicator_value", "pm25_exposure:CHN:1901"), InputError, "no such value"),
         (("indicator_value", "pm25 CHN 2019"), InputError, "indicator:ISO3:year"),
         (("target_evaluation", "no_target"), InputError, "no such target"),

@@ -19,7 +19,7 @@ from typing import Any
 from greenbri.adapters.indicators.store import IndicatorStore
 from greenbri.adapters.plans.records import PlanRecordStore
 from greenbri.adapters.stores.interface import DatasetStore
-from greenbri.core.errors import InputError
+from greenbri.core.errors import DatasetNotFoundError, InputError, VersionNotFoundError
 from greenbri.core.indicators.data_files import seed_targets
 from greenbri.core.plans.evaluation import evaluate_plans, latest_record, record_command
 from greenbri.core.plans.model import Plans
@@ -143,8 +143,13 @@ def _dataset_version(stores: PlanStores, reference: str, as_of: dt.date) -> dict
         )
     if stores.datasets is None:
         raise _missing("dataset_version", reference, "no dataset store to check it.", "run with a store.")
-    record = stores.datasets.get(match["id"])
-    version = record.require_version(int(match["number"]))
+    try:
+        record = stores.datasets.get(match["id"])
+        version = record.require_version(int(match["number"]))
+    except (DatasetNotFoundError, VersionNotFoundError) as error:
+        raise _missing(
+            "dataset_version", reference, error.message, error.hint or "see `greenbri datasets list`."
+        ) from None
     return {
         "title": record.title.to_dict(),
         "feature_count": version.feature_count,

@@ -35,6 +35,7 @@ from greenbri.services.api.routers import (
     jobs,
     keys,
     ogc,
+    plans,
     screening,
     standards,
     station_features,
@@ -62,6 +63,7 @@ ROUTERS = (
     country_profiles,
     stations,
     alerts,
+    plans,
 )
 
 _WEB_DIR = Path(__file__).resolve().parents[1] / "web"
