@@ -1,10 +1,11 @@
-"""The plans over HTTP: items (anyone), statuses with their evidence and the evaluation (any key),
+"""The plans over HTTP: items, status histories and the evaluation (anyone, through the access rule),
 recording a status (analyst or admin; audit-logged).
 
 The verbs are :mod:`greenbri.usecases.plans` (the same as ``greenbri plans``). Access goes
 through the one rule (:func:`~greenbri.services.api.context.require_role` and
 :func:`~greenbri.services.api.access.can_read_dataset`): evidence that cites a restricted dataset
-the key may not see is shown as ``restricted`` with no detail. Over HTTP, evidence may not name
+the caller may not see is shown as ``restricted`` with no detail, and who recorded a status is
+shown to key holders only. Over HTTP, evidence may not name
 a file on the server (``document``); use ``link`` or a ``dataset_version`` of an imported document.
 """
 
@@ -106,18 +107,21 @@ def items(
 
 @router.get(
     "/items/{item_id}",
-    summary="One item with its citation; its status history with a key (viewer or higher)",
+    summary="One item with its citation and its status history (anyone; evidence through the access rule)",
     response_class=Response,
     responses=ok({"application/json": _ITEM}, "The item", 404, cacheable=False),
 )
 def item(request: Request, item_id: ItemId) -> Response:
     shown = show_item(_existing(request, item_id), item_id)
-    if get_principal(request).at_least(Role.VIEWER):
-        readable = _readable(request)
-        shown["history"] = [{**r, "evidence": _visible(r["evidence"], readable)} for r in shown["history"]]
-    else:
-        shown["history"] = None
-        shown["history_note"] = "the status history needs an API key (viewer or higher)"
+    readable, keyed = _readable(request), get_principal(request).at_least(Role.VIEWER)
+    shown["history"] = [
+        {
+            **r,
+            "evidence": _visible(r["evidence"], readable),
+            "recorded_by": r["recorded_by"] if keyed else "—",
+        }
+        for r in shown["history"]
+    ]
     return _json(shown)
 
 
@@ -158,17 +162,18 @@ def record(request: Request, item_id: ItemId, body: Annotated[RecordIn, Body()])
 
 @router.get(
     "/evaluation",
-    summary="The evaluation of the plans at a date, from the recorded evidence and the target tracker (any key)",
+    summary="The evaluation of the plans at a date, from the recorded evidence and the target tracker (anyone)",
     response_class=Response,
-    responses=ok({"application/json": OBJECT}, "The evaluation", 400, 401, cacheable=False),
+    responses=ok({"application/json": OBJECT}, "The evaluation", 400, cacheable=False),
 )
 def evaluation(
     request: Request,
     as_of: Annotated[dt.date, Query(description="Evaluation date, e.g. 2025-12-31")],
 ) -> Response:
-    require_role(request, Role.VIEWER)
     result = evaluate(_stores(request), as_of)
-    readable = _readable(request)
+    readable, keyed = _readable(request), get_principal(request).at_least(Role.VIEWER)
     for row in result["items"]:
         row["evidence"] = _visible(row["evidence"], readable)
+        if not keyed and row["recorded_by"]:
+            row["recorded_by"] = "—"
     return _json(result)
