@@ -4,6 +4,7 @@ server on a store of the bundled layers. Screenshots (1366x768, a laptop screen)
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -88,6 +89,12 @@ def server(
         [shared_data / "air" / "cnemc" / "2022-01-15T08.csv"],
         format_name="cnemc",
     )
+    # One recorded, verified status for the plans page (project 20, evidenced by the catalog).
+    from greenbri.bootstrap import build_plan_stores
+    from greenbri.usecases.plans import record_status
+
+    record_status(build_plan_stores(settings), "p2017.kp20", "in_progress", [("greenbri_result", "catalog")],
+                  by="tests/web", as_of=dt.date(2025, 12, 31))  # fmt: skip
     app = create_app(settings, options=ApiOptions(anonymous_rate_per_minute=1_000_000))
     with serving(app) as address:
         yield f"{address}/dashboard/"
@@ -241,4 +248,28 @@ def test_pages_draw_real_data(page: Any, server: str, artifacts: Path) -> None:
     )
     assert len(colours) >= 3
     page.screenshot(path=str(artifacts / "monitoring-cnemc.png"))
+    assert page.errors == []
+
+
+def test_the_plans_page_is_a_tree_with_statuses_and_evidence_one_click_away(
+    page: Any, server: str, artifacts: Path
+) -> None:
+    page.goto(server + "#/plans")
+    page.wait_for_selector("#plans-tree", timeout=MAP_TIMEOUT_MS)
+    assert page.locator("#plans-tree .plan-document").count() == 3
+    assert page.locator("#plans-tree details.plan-item").count() == 72
+    recorded = page.locator('details.plan-item[data-item="p2017.kp20"]')
+    assert recorded.get_attribute("data-status") == "in_progress"
+    assert "greenbri_result=catalog" not in recorded.inner_text()  # closed until clicked
+    recorded.locator("summary").click()
+    assert "greenbri_result=catalog" in recorded.inner_text() and "2025-12-31" in recorded.inner_text()
+    missing = page.locator('details.plan-item[data-item="p2017.kp21"]')
+    missing.locator("summary").click()
+    assert "NO DATA" in missing.inner_text() and "greenbri plans record p2017.kp21" in missing.inner_text()
+    goal = page.locator('details.plan-item[data-item="p2017.goal2025"]')
+    assert "overdue" in goal.locator("summary").inner_text()
+    page.screenshot(path=str(artifacts / "plans.png"), full_page=False)
+    page.click("#lang-zh")
+    assert "未知（无数据）" in page.locator("#plans-tree").inner_text()
+    page.click("#lang-en")
     assert page.errors == []

@@ -8,6 +8,7 @@ const PAGES = {
   screening: () => import("./pages/screening.js"),
   monitoring: () => import("./pages/monitoring.js"),
   targets: () => import("./pages/targets.js"),
+  plans: () => import("./pages/plans.js"),
 };
 
 const root = document.getElementById("page");
