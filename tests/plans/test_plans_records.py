@@ -12,7 +12,7 @@ from greenbri.adapters.indicators.store import IndicatorStore
 from greenbri.adapters.plans.records import FilePlanRecordStore
 from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.catalog import Bilingual, DatasetKind
-from greenbri.core.errors import InputError
+from greenbri.core.errors import InputError, StoreError
 from greenbri.usecases.datasets import DatasetMetadata, import_dataset
 from greenbri.usecases.indicators.ingest import ingest_file
 from greenbri.usecases.plans import PlanStores, record_status, show_item
@@ -136,3 +136,15 @@ def test_a_torn_last_line_is_ignored_and_cut_by_the_next_append(plan_stores: Pla
     record_status(plan_stores, "p2017.kp17", "in_progress", evidence, by="a", as_of=dt.date(2024, 6, 30))
     assert [r.item_id for r in store.records()] == ["p2017.kp16", "p2017.kp17"]
     assert all(line.startswith("{") and line.endswith("}") for line in _lines(plan_stores))
+
+
+def test_a_damaged_line_inside_the_history_is_named_not_skipped(plan_stores: PlanStores) -> None:
+    evidence = [("link", "https://example.org/report")]
+    record_status(plan_stores, "p2017.kp16", "in_progress", evidence, by="a", as_of=dt.date(2024, 6, 30))
+    store = plan_stores.records
+    assert isinstance(store, FilePlanRecordStore)
+    with store.path.open("a", encoding="utf-8") as handle:
+        handle.write("not json\n")
+    with pytest.raises(StoreError, match=r"records.jsonl, line 2: not a status record"):
+        record_status(plan_stores, "p2017.kp17", "in_progress", evidence, by="a", as_of=dt.date(2024, 6, 30))
+    assert len(_lines(plan_stores)) == 2

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Protocol
 
 from greenbri.adapters.stores.locking import write_lock
+from greenbri.core.errors import StoreError
 from greenbri.core.plans.records import StatusRecord, record_from_dict
 
 __all__ = ["FilePlanRecordStore", "PlanRecordStore"]
@@ -67,7 +68,18 @@ class FilePlanRecordStore:
 
     def records(self) -> list[StatusRecord]:
         text, _ = self._complete_text()
-        return [record_from_dict(json.loads(line)) for line in text.splitlines() if line.strip()]
+        records = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(record_from_dict(json.loads(line)))
+            except (ValueError, KeyError, TypeError) as error:
+                raise StoreError(
+                    f"{self.path}, line {number}: not a status record ({error}).",
+                    hint="the file is append-only and written by greenbri; restore it from a backup.",
+                ) from None
+        return records
 
     def append(self, record: StatusRecord, check: Check) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -171,7 +171,10 @@ def _print_evaluation(result: dict[str, Any]) -> None:
     for row in result["items"]:
         if "target_evaluation" in row:
             evaluation = row["target_evaluation"]
-            console.print(f"  target {row['target_id']}: {evaluation.get('status')} (tracker)")
+            measured = evaluation.get("measured_by") or "none"
+            console.print(
+                f"  target {row['target_id']}: {evaluation.get('status')} (target tracker; measured by {measured})"
+            )
 
 
 @app.command("evaluate")
