@@ -83,3 +83,27 @@ def test_the_pdf_report_is_written(data_dir: Path, tmp_path: Path) -> None:
     assert isinstance(result, dict)
     pdf = tmp_path / "plans-2025-12-31-zh.pdf"
     assert [Path(p) for p in result["reports"]] == [pdf] and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_deployment_plan_file_replaces_the_bundled_one_and_a_broken_one_is_named(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled = (
+        Path(__file__).resolve().parents[2] / "src" / "greenbri" / "core" / "plans" / "data" / "plans.json"
+    )
+    document = json.loads(bundled.read_text("utf-8"))
+    project = next(item for item in document["documents"][0]["items"] if item["id"] == "p2017.kp20")
+    project["owners"] = ["Deployment team"]
+    project["milestones"] = [{"id": "online", "due": "2024-06-30", "clause": "work plan 1",
+                              "name": {"zh": "上线", "en": "Online"}}]  # fmt: skip
+    mine = tmp_path / "plans.json"
+    mine.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    monkeypatch.setenv("GREENBRI_PLANS_FILE", str(mine))
+    shown = run("plans", "show", "p2017.kp20", "--json")
+    assert isinstance(shown, dict) and shown["owners"] == ["Deployment team"]
+    result = run("plans", "evaluate", "--as-of", "2025-12-31", "--json")
+    assert isinstance(result, dict) and "p2017.kp20/online" in result["overdue"]
+    project["milestones"][0]["due"] = "mid 2024"
+    mine.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    broken = runner.invoke(app, ["plans", "list"])
+    assert broken.exit_code == 1 and str(mine) in broken.output and "milestones[0].due" in broken.output

@@ -7,12 +7,16 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.plans.conftest import NOW
 
 from greenbri.adapters.indicators.store import IndicatorStore
 from greenbri.adapters.plans.records import FilePlanRecordStore
 from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.catalog import Bilingual, DatasetKind
 from greenbri.core.errors import InputError, StoreError
+from greenbri.core.plans.data_files import bundled_plans
 from greenbri.usecases.datasets import DatasetMetadata, import_dataset
 from greenbri.usecases.indicators.ingest import ingest_file
 from greenbri.usecases.plans import PlanStores, record_status, show_item
@@ -148,3 +152,28 @@ def test_a_damaged_line_inside_the_history_is_named_not_skipped(plan_stores: Pla
     with pytest.raises(StoreError, match=r"records.jsonl, line 2: not a status record"):
         record_status(plan_stores, "p2017.kp17", "in_progress", evidence, by="a", as_of=dt.date(2024, 6, 30))
     assert len(_lines(plan_stores)) == 2
+
+
+def test_unknown_needs_a_note_or_evidence(plan_stores: PlanStores) -> None:
+    with pytest.raises(InputError, match="unknown status needs a note"):
+        record_status(plan_stores, "p2017.kp03", "unknown", [], by="t")
+    record = record_status(plan_stores, "p2017.kp03", "unknown", [], by="t", note="no public report found")
+    assert record["status"] == "unknown" and record["evidence"] == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["p2017.kp01", "p2017.kp02"]), st.integers(0, 60)), max_size=10))
+def test_accepted_histories_never_go_back_in_time(tmp_path: Path, attempts: list[tuple[str, int]]) -> None:
+    directory = tmp_path / f"h{abs(hash(tuple(attempts)))}"
+    stores = PlanStores(plans=bundled_plans(), records=FilePlanRecordStore(directory), clock=lambda: NOW)
+    for item_id, day in attempts:
+        as_of = dt.date(2025, 1, 1) + dt.timedelta(days=day)
+        try:
+            record_status(
+                stores, item_id, "in_progress", [("link", "https://example.org")], by="t", as_of=as_of
+            )
+        except InputError:
+            assert any(r.item_id == item_id and r.as_of > as_of for r in stores.records.records())
+    for item_id in ("p2017.kp01", "p2017.kp02"):
+        dates = [r.as_of for r in stores.records.records() if r.item_id == item_id]
+        assert dates == sorted(dates)
