@@ -74,6 +74,11 @@ def test_record_then_evaluate_at_the_deadline_with_reports(data_dir: Path, tmp_p
     assert "data:image/png;base64," in english and "unknown (NO DATA)" in english
     assert "未知（无数据）" in chinese and "规划实施情况评估" in chinese
     assert english.count('data-status="in_progress"') == 1
+    for option, value in (("--lang", "en,fr"), ("--format", "html,docx")):
+        refused = runner.invoke(app, ["plans", "evaluate", "--as-of", "2025-12-31", "--output", str(tmp_path / "x"),
+                                      option, value])  # fmt: skip
+        assert refused.exit_code == 2 and value.split(",")[1] in refused.output
+    assert not (tmp_path / "x").exists()
 
 
 @pytest.mark.slow

@@ -105,10 +105,12 @@ def write_plan_reports(
         raise InputError(
             f"unknown report formats {unknown}.", location="--format", hint="use html, pdf or html,pdf."
         )
+    for language in languages:
+        check_language(language)  # all checked before any file is written
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for language in languages:
-        html = render_plans_html(result, check_language(language))
+        html = render_plans_html(result, language)
         stem = folder / f"plans-{result['as_of']}-{language}"
         if "html" in formats:
             with renamed_into_place(stem.with_suffix(".html")) as temporary:
