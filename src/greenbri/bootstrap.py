@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from greenbri.adapters.indicators.store import IndicatorStore
+from greenbri.adapters.monitoring.store import ReadingsStore
 from greenbri.adapters.plans.files import read_plans
 from greenbri.adapters.plans.records import FilePlanRecordStore
 from greenbri.adapters.readers.base import ReadOptions
@@ -51,6 +52,7 @@ def build_plan_stores(settings: Settings, dataset_store: DatasetStore | None = N
         records=FilePlanRecordStore(settings.data_dir, lock_timeout_s=settings.lock_timeout_s),
         datasets=dataset_store or build_dataset_store(settings),
         indicators=build_indicator_store(settings),
+        readings=ReadingsStore(settings.data_dir, lock_timeout_s=settings.lock_timeout_s),
     )
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tests.plans.conftest import NOW
 
 from greenbri.adapters.indicators.store import IndicatorStore
+from greenbri.adapters.monitoring.store import ReadingsStore
 from greenbri.adapters.plans.records import FilePlanRecordStore
 from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.catalog import Bilingual, DatasetKind
@@ -19,6 +20,7 @@ from greenbri.core.errors import InputError, StoreError
 from greenbri.core.plans.data_files import bundled_plans
 from greenbri.usecases.datasets import DatasetMetadata, import_dataset
 from greenbri.usecases.indicators.ingest import ingest_file
+from greenbri.usecases.monitoring.ingest import ingest_files
 from greenbri.usecases.plans import PlanStores, record_status, show_item
 
 
@@ -177,3 +179,17 @@ def test_accepted_histories_never_go_back_in_time(tmp_path: Path, attempts: list
     for item_id in ("p2017.kp01", "p2017.kp02"):
         dates = [r.as_of for r in stores.records.records() if r.item_id == item_id]
         assert dates == sorted(dates)
+
+
+def test_monitoring_is_evidence_for_key_project_21_once_readings_are_stored(
+    plan_stores: PlanStores, shared_data: Path, tmp_path: Path
+) -> None:
+    readings = ReadingsStore(tmp_path / "monitoring-store")
+    stores = dataclasses.replace(plan_stores, readings=readings)
+    with pytest.raises(InputError, match="holds no readings"):
+        record_status(stores, "p2017.kp21", "in_progress", [("greenbri_result", "monitoring")], by="t")
+    ingest_files(readings, [shared_data / "air" / "cnemc" / "2022-01-15T08.csv"], format_name="cnemc")
+    record = record_status(stores, "p2017.kp21", "in_progress", [("greenbri_result", "monitoring")], by="t")
+    detail = record["evidence"][0]["detail"]
+    assert detail["batches"] == 1 and detail["stations"] > 1000  # the CNEMC hour lists 1,719 stations
+    assert detail["latest_batch"] == readings.batches()[0]["id"]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from greenbri.adapters.indicators.store import IndicatorStore
+from greenbri.adapters.monitoring.store import ReadingsStore
 from greenbri.adapters.plans.records import PlanRecordStore
 from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.errors import DatasetNotFoundError, InputError, VersionNotFoundError
@@ -53,6 +54,7 @@ class PlanStores:
     records: PlanRecordStore
     datasets: DatasetStore | None = None
     indicators: IndicatorStore | None = None
+    readings: ReadingsStore | None = None
     clock: Callable[[], dt.datetime] = _now
 
 
@@ -210,9 +212,22 @@ def _link(stores: PlanStores, reference: str, as_of: dt.date) -> dict[str, Any]:
     return {"fetched": False, "note": "the address is recorded as given; greenbri does not fetch it"}
 
 
+def _monitoring(stores: PlanStores) -> dict[str, Any]:
+    batches = stores.readings.batches() if stores.readings is not None else []
+    if not batches:
+        raise _missing("greenbri_result", "monitoring", "the monitoring store holds no readings.",
+                       "ingest readings with `greenbri monitor ingest` first.")  # fmt: skip
+    stations = stores.readings.stations().num_rows if stores.readings is not None else 0
+    return {"batches": len(batches), "stations": stations, "latest_batch": batches[-1].get("id")}
+
+
 def _greenbri_result(stores: PlanStores, reference: str, as_of: dt.date) -> dict[str, Any]:
+    if reference == "monitoring":
+        return _monitoring(stores)
     if reference != "catalog":
-        raise _missing("greenbri_result", reference, "unknown result.", "use greenbri_result=catalog.")
+        raise _missing(
+            "greenbri_result", reference, "unknown result.", "use greenbri_result=catalog or monitoring."
+        )
     records = stores.datasets.list_datasets() if stores.datasets is not None else []
     versions = [str(r.reference()) for r in records if r.reference() is not None]
     if not versions:

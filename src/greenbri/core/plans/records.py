@@ -32,7 +32,8 @@ STATUSES = ("not_started", "in_progress", "completed", "stalled", "unknown")
 #: ``document``: a file (its SHA-256 is kept); ``link``: an http(s) address (not fetched);
 #: ``dataset_version``: ``dataset@vN`` in the catalog; ``indicator_value``: ``indicator:ISO3:year``
 #: in the indicator store; ``target_evaluation``: a target id of the targets data (its evaluation
-#: at the record's date is kept); ``greenbri_result``: ``catalog`` (the catalog's datasets).
+#: at the record's date is kept); ``greenbri_result``: ``catalog`` (the catalog's datasets) or
+#: ``monitoring`` (the monitoring store's batches and stations).
 EVIDENCE_KINDS = (
     "document",
     "link",

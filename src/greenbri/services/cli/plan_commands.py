@@ -119,7 +119,7 @@ def record_command(
             "--evidence",
             "-e",
             help="KIND=REFERENCE, repeatable: document=PATH, link=URL, dataset_version=ID@vN, "
-            "indicator_value=INDICATOR:ISO3:YEAR, target_evaluation=TARGET_ID, greenbri_result=catalog.",
+            "indicator_value=INDICATOR:ISO3:YEAR, target_evaluation=TARGET_ID, greenbri_result=catalog|monitoring.",
         ),
     ] = None,
     as_of: Annotated[str | None, typer.Option(help="Date the status describes (default today).")] = None,
