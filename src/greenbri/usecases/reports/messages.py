@@ -195,9 +195,20 @@ _MAP = {
     "chart.by_country": _B("Projects by country and class (largest {n})", "按国家和分类的项目数（前{n}个）"),
 }
 
+_COMPLIANCE = {
+    "compliance.meets": _B("meets", "达标"),
+    "compliance.exceeds": _B("exceeds", "超标"),
+    "compliance.insufficient": _B("INSUFFICIENT DATA", "数据不足"),
+    "compliance.no_data": _B("NO DATA", "无数据"),
+    "compliance.not_computed": _B("NOT COMPUTED", "未计算"),
+    "heading.annual_compliance": _B("Annual compliance", "年度达标评价"),
+    "heading.annual_verdicts": _B("Verdict per station and year", "各站点年度评价结论"),
+    "heading.not_assessed": _B("Limits outside the annual assessment", "不参与年度评价的限值"),
+}
+
 #: Every message, by key.
 MESSAGES: Mapping[str, Bilingual] = MappingProxyType(
-    {**_CLASSES, **_DIMENSIONS, **_ROLES, **_STATUSES, **_EQUATOR, **_WORDS, **_HEADINGS, **_FIELDS, **_MAP}
+    {**_CLASSES, **_DIMENSIONS, **_ROLES, **_STATUSES, **_EQUATOR, **_WORDS, **_HEADINGS, **_FIELDS, **_MAP, **_COMPLIANCE}
 )
 
 
