@@ -192,7 +192,7 @@ _APP_S_T = Citation(
 
 
 def _hj663(name: str, series: str, reduce: str, q: float | None, rounding: str) -> AnnualForm:
-    citations = (_HJ663_ITEMS, _GB3095_CAPTURE, _HJ663_ROUNDING)
+    citations: tuple[Citation, ...] = (_HJ663_ITEMS, _GB3095_CAPTURE, _HJ663_ROUNDING)
     if reduce == "percentile":
         citations = (_HJ663_ITEMS, _HJ663_PERCENTILE, _HJ663_CAPTURE, _HJ663_ROUNDING)
     return AnnualForm(name, series, reduce, q, "linear", "cn", rounding, 1, citations)
@@ -220,11 +220,21 @@ HJ663: Mapping[tuple[str, str, str], AnnualForm | NotAssessed] = MappingProxyTyp
         ("no2", "year", "mean"): _hj663("annual mean", "24h", "mean", None, "half_even:0"),
         ("pm10", "year", "mean"): _hj663("annual mean", "24h", "mean", None, "half_even:0"),
         ("pm25", "year", "mean"): _hj663("annual mean", "24h", "mean", None, "half_even:0"),
-        ("so2", "24h", "mean"): _hj663("98th percentile of daily means", "24h", "percentile", 98, "half_even:0"),
-        ("no2", "24h", "mean"): _hj663("98th percentile of daily means", "24h", "percentile", 98, "half_even:0"),
-        ("pm10", "24h", "mean"): _hj663("95th percentile of daily means", "24h", "percentile", 95, "half_even:0"),
-        ("pm25", "24h", "mean"): _hj663("95th percentile of daily means", "24h", "percentile", 95, "half_even:0"),
-        ("co", "24h", "mean"): _hj663("95th percentile of daily means", "24h", "percentile", 95, "half_even:1"),
+        ("so2", "24h", "mean"): _hj663(
+            "98th percentile of daily means", "24h", "percentile", 98, "half_even:0"
+        ),
+        ("no2", "24h", "mean"): _hj663(
+            "98th percentile of daily means", "24h", "percentile", 98, "half_even:0"
+        ),
+        ("pm10", "24h", "mean"): _hj663(
+            "95th percentile of daily means", "24h", "percentile", 95, "half_even:0"
+        ),
+        ("pm25", "24h", "mean"): _hj663(
+            "95th percentile of daily means", "24h", "percentile", 95, "half_even:0"
+        ),
+        ("co", "24h", "mean"): _hj663(
+            "95th percentile of daily means", "24h", "percentile", 95, "half_even:1"
+        ),
         ("o3", "mda8", "mean"): _hj663("90th percentile of MDA8", "8h", "percentile", 90, "half_even:0"),
         ("*", "1h", "mean"): _HOURLY_ONLY,
         ("tsp", "*", "*"): _OTHER_ITEM,
@@ -246,29 +256,52 @@ WHO_2021: Mapping[tuple[str, str, str], AnnualForm | NotAssessed] = MappingProxy
 )
 
 
-def _us(name: str, series: str, reduce: str, q: float | None, capture: str, rounding: str, cite: Citation) -> AnnualForm:  # fmt: skip
+def _us(
+    name: str, series: str, reduce: str, q: float | None, capture: str, rounding: str, cite: Citation
+) -> AnnualForm:
     return AnnualForm(name, series, reduce, q, "us-app-n", capture, rounding, 3, (cite,))
 
 
 US_CFR50: Mapping[tuple[str, str, str], AnnualForm | NotAssessed] = MappingProxyType(
     {
         ("pm25", "year", "mean"): _us(
-            "3-year mean of annual means (of quarterly means)", "24h", "quarterly_mean", None, "us-quarters",
-            "half_up:1", _APP_N,
+            "3-year mean of annual means (of quarterly means)",
+            "24h",
+            "quarterly_mean",
+            None,
+            "us-quarters",
+            "half_up:1",
+            _APP_N,
         ),
         ("pm25", "24h", "percentile 98"): _us(
-            "3-year mean of annual 98th percentiles", "24h", "percentile", 98, "us-quarters", "half_up:0", _APP_N
+            "3-year mean of annual 98th percentiles",
+            "24h",
+            "percentile",
+            98,
+            "us-quarters",
+            "half_up:0",
+            _APP_N,
         ),
         ("o3", "mda8", "4th highest"): _us(
             "3-year mean of annual 4th-highest MDA8", "8h", "nth_highest", 4, "us-app-u", "truncate:3", _APP_U
         ),
         ("no2", "1h", "percentile 98"): _us(
-            "3-year mean of annual 98th percentiles of daily 1-hour maxima", "1h", "percentile", 98,
-            "us-quarters", "half_up:0", _APP_S_T,
+            "3-year mean of annual 98th percentiles of daily 1-hour maxima",
+            "1h",
+            "percentile",
+            98,
+            "us-quarters",
+            "half_up:0",
+            _APP_S_T,
         ),
         ("so2", "1h", "percentile 99"): _us(
-            "3-year mean of annual 99th percentiles of daily 1-hour maxima", "1h", "percentile", 99,
-            "us-quarters", "half_up:0", _APP_S_T,
+            "3-year mean of annual 99th percentiles of daily 1-hour maxima",
+            "1h",
+            "percentile",
+            99,
+            "us-quarters",
+            "half_up:0",
+            _APP_S_T,
         ),
         ("no2", "year", "mean"): NotAssessed(
             "App. S annual mean needs 75 % of the year's hours; greenbri does not form it", True, _APP_S_T
@@ -277,11 +310,12 @@ US_CFR50: Mapping[tuple[str, str, str], AnnualForm | NotAssessed] = MappingProxy
             "expected exceedances over 3 years (App. K) are not computed by greenbri", True
         ),
         ("co", "*", "mean"): NotAssessed(
-            "'not to be exceeded more than once a year' (CO 8-hour and 1-hour) is not computed by greenbri", True
+            "'not to be exceeded more than once a year' (CO 8-hour and 1-hour) is not computed by greenbri",
+            True,
         ),
         ("pb", "*", "*"): NotAssessed("rolling 3-month lead (App. R) is not computed by greenbri", True),
     }
-)  # fmt: skip
+)
 
 FORM_SETS: Mapping[str, Mapping[tuple[str, str, str], AnnualForm | NotAssessed]] = MappingProxyType(
     {"hj663-2013": HJ663, "who-2021": WHO_2021, "us-cfr50": US_CFR50}
@@ -301,7 +335,9 @@ STANDARD_FORM_SETS: Mapping[str, tuple[str, str]] = MappingProxyType(
 def form_for(form_set: str, limit: Limit) -> AnnualForm | NotAssessed:
     """The annual form of ``limit`` in ``form_set``: exact match first, then wildcards (``*``)."""
     if form_set not in FORM_SETS:
-        raise InputError(f"Unknown assessment regime {form_set!r}.", hint=f"use one of: {', '.join(FORM_SETS)}.")
+        raise InputError(
+            f"Unknown assessment regime {form_set!r}.", hint=f"use one of: {', '.join(FORM_SETS)}."
+        )
     forms = FORM_SETS[form_set]
     statistic = str(limit.statistic)
     for key in (
@@ -404,7 +440,9 @@ def _cn_capture(valid: BoolArray, days: NDArray[np.datetime64]) -> tuple[BoolArr
     return met, reasons
 
 
-def _quarter_capture(valid: BoolArray, days: NDArray[np.datetime64], share: float) -> tuple[BoolArray, list[list[str]]]:  # fmt: skip
+def _quarter_capture(
+    valid: BoolArray, days: NDArray[np.datetime64], share: float
+) -> tuple[BoolArray, list[list[str]]]:
     months = _month_labels(days)
     quarters = months // 3
     years = days.astype("datetime64[Y]").astype(np.int64)
@@ -437,7 +475,9 @@ def _days_in_quarter(quarter: int) -> int:
     return int(((first + 3).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64))
 
 
-def _year_capture(valid: BoolArray, days: NDArray[np.datetime64], capture: str) -> tuple[BoolArray, list[list[str]]]:  # fmt: skip
+def _year_capture(
+    valid: BoolArray, days: NDArray[np.datetime64], capture: str
+) -> tuple[BoolArray, list[list[str]]]:
     if capture == "cn":
         return _cn_capture(valid, days)
     if capture == "us-quarters":
@@ -447,14 +487,18 @@ def _year_capture(valid: BoolArray, days: NDArray[np.datetime64], capture: str) 
     raise InputError(f"Unknown capture rule {capture!r}.", hint="use cn, us-quarters or us-app-u.")
 
 
-def _share_capture(valid: BoolArray, days: NDArray[np.datetime64], share: float) -> tuple[BoolArray, list[list[str]]]:  # fmt: skip
+def _share_capture(
+    valid: BoolArray, days: NDArray[np.datetime64], share: float
+) -> tuple[BoolArray, list[list[str]]]:
     years = days.astype("datetime64[Y]").astype(np.int64)
     distinct, starts = _segments(years)
     counts = _sums(valid.astype(np.int64), starts)
     possible = np.array([_days_in_year(int(year)) for year in distinct])
     met = counts >= share * possible
     reasons = [
-        [] if met[station, index] else [f"{int(counts[station, index])} of {possible[index]} days with a value"]
+        []
+        if met[station, index]
+        else [f"{int(counts[station, index])} of {possible[index]} days with a value"]
         for station in range(valid.shape[0])
         for index in range(distinct.size)
     ]
@@ -472,7 +516,7 @@ def _reduce_year(block: FloatArray, block_days: NDArray[np.datetime64], form: An
     count = valid.sum(axis=-1)
     if form.reduce == "mean":
         total = np.where(valid, block, 0.0).sum(axis=-1)
-        return np.divide(total, count, out=np.full(count.shape, np.nan), where=count > 0)
+        return np.asarray(np.divide(total, count, out=np.full(count.shape, np.nan), where=count > 0))
     if form.reduce == "percentile":
         return percentile(block, float(form.parameter or 0), method=form.percentile_method).values
     if form.reduce == "nth_highest":
@@ -492,7 +536,9 @@ def _reduce_year(block: FloatArray, block_days: NDArray[np.datetime64], form: An
     raise InputError(f"Unknown annual reduction {form.reduce!r}.", hint="see AnnualForm.")
 
 
-def _peak_season(block: FloatArray, valid: BoolArray, block_days: NDArray[np.datetime64], months: int) -> FloatArray:  # fmt: skip
+def _peak_season(
+    block: FloatArray, valid: BoolArray, block_days: NDArray[np.datetime64], months: int
+) -> FloatArray:
     """Mean of the daily values in the ``months`` consecutive months (within the year) with the highest mean."""
     _, starts = _segments(_month_labels(block_days))
     sums = _sums(np.where(valid, block, 0.0), starts)
@@ -500,9 +546,15 @@ def _peak_season(block: FloatArray, valid: BoolArray, block_days: NDArray[np.dat
     if sums.shape[-1] < months:
         return np.full(block.shape[0], np.nan)
     windows = sums.shape[-1] - months + 1
-    window_sums = np.stack([sums[:, first : first + months].sum(axis=-1) for first in range(windows)], axis=-1)
-    window_counts = np.stack([counts[:, first : first + months].sum(axis=-1) for first in range(windows)], axis=-1)
-    means = np.divide(window_sums, window_counts, out=np.full(window_sums.shape, np.nan), where=window_counts > 0)
+    window_sums = np.stack(
+        [sums[:, first : first + months].sum(axis=-1) for first in range(windows)], axis=-1
+    )
+    window_counts = np.stack(
+        [counts[:, first : first + months].sum(axis=-1) for first in range(windows)], axis=-1
+    )
+    means = np.divide(
+        window_sums, window_counts, out=np.full(window_sums.shape, np.nan), where=window_counts > 0
+    )
     return np.asarray(np.nanmax(np.where(np.isnan(means), -np.inf, means), axis=-1), dtype=np.float64)
 
 
@@ -528,7 +580,10 @@ def annual_statistics(values: FloatArray, days: NDArray[np.datetime64], form: An
     distinct, starts = _segments(year_of_day)
     bounds = [*starts.tolist(), stamps.size]
     per_year = np.stack(
-        [_reduce_year(data[:, bounds[i] : bounds[i + 1]], stamps[bounds[i] : bounds[i + 1]], form) for i in range(distinct.size)],  # fmt: skip
+        [
+            _reduce_year(data[:, bounds[i] : bounds[i + 1]], stamps[bounds[i] : bounds[i + 1]], form)
+            for i in range(distinct.size)
+        ],
         axis=-1,
     )
     valid_days = _sums(valid.astype(np.int64), starts).astype(np.int64)
@@ -550,7 +605,9 @@ def annual_statistics(values: FloatArray, days: NDArray[np.datetime64], form: An
         valid_days,
         np.broadcast_to(possible, (stations, count)).copy(),
         met,
-        tuple(tuple(shortfall[station * count + index]) for station in range(stations) for index in range(count)),
+        tuple(
+            tuple(shortfall[station * count + index]) for station in range(stations) for index in range(count)
+        ),
     )
 
 
@@ -572,7 +629,9 @@ def _multi_year(
         for station in range(stations):
             notes = shortfall[station * count + index]
             if first < 0:
-                notes.append(f"the {span}-year period {1970 + int(years[index]) - span + 1}-{1970 + int(years[index])} starts before the data")  # fmt: skip
+                notes.append(
+                    f"the {span}-year period {1970 + int(years[index]) - span + 1}-{1970 + int(years[index])} starts before the data"
+                )
                 continue
             window = slice(first, index + 1)
             ok = bool(met[station, window].all())
@@ -581,7 +640,11 @@ def _multi_year(
                 if not ok:
                     notes.append("fewer than 90 % of days with an MDA8 over the 3 years, or < 75 % in one")
             elif not ok:
-                failed = [str(1970 + int(year)) for year, good in zip(years[window], met[station, window], strict=True) if not good]  # fmt: skip
+                failed = [
+                    str(1970 + int(year))
+                    for year, good in zip(years[window], met[station, window], strict=True)
+                    if not good
+                ]
                 notes.append(f"incomplete years in the period: {', '.join(failed)}")
             if ok:
                 averaged[station, index] = float(values[station, window].mean())

@@ -23,10 +23,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from greenbri.adapters.standards_files import load_library
 from greenbri.core.annual_assessment import (
     STANDARD_FORM_SETS,
     AnnualForm,
@@ -47,6 +49,7 @@ __all__ = [
     "DEFAULT_ASSESSMENTS",
     "AssessedStandard",
     "annual_compliance",
+    "compliance_report",
     "parse_assessment",
     "rules_needed",
 ]
@@ -200,8 +203,13 @@ def _rows_for_limit(
         row = {**base, "station": station}
         if result is None:
             status = AnnualStatus.NO_DATA
-            row |= {"value": None, "value_unrounded": None, "valid_days": 0, "possible_days": None,
-                    "reason": f"no {key} values under the {stats.series.rules} daily rules"}  # fmt: skip
+            row |= {
+                "value": None,
+                "value_unrounded": None,
+                "valid_days": 0,
+                "possible_days": None,
+                "reason": f"no {key} values under the {stats.series.rules} daily rules",
+            }
         else:
             raw = float(result.values[position, year_index])
             row |= {
@@ -222,12 +230,21 @@ def _rows_for_limit(
 
 
 def _not_computed_rows(
-    item: AssessedStandard, standard: Standard, limit: Limit, reason: NotAssessed, stations: Sequence[str], context: dict[str, Any]  # fmt: skip
+    item: AssessedStandard,
+    standard: Standard,
+    limit: Limit,
+    reason: NotAssessed,
+    stations: Sequence[str],
+    context: dict[str, Any],
 ) -> list[dict[str, Any]]:
     status = AnnualStatus.NOT_COMPUTED.value
     base = {**_limit_text(item, standard, limit), **context, "status": status, "status_label": _label(status)}
-    extra = {"value": None, "value_unrounded": None, "reason": reason.reason,
-             "citations": [str(reason.citation)] if reason.citation else []}  # fmt: skip
+    extra = {
+        "value": None,
+        "value_unrounded": None,
+        "reason": reason.reason,
+        "citations": [str(reason.citation)] if reason.citation else [],
+    }
     return [{**base, **extra, "station": station} for station in stations]
 
 
@@ -235,7 +252,11 @@ def _verdict(rows: list[dict[str, Any]]) -> str:
     statuses = {row["status"] for row in rows}
     if AnnualStatus.EXCEEDS.value in statuses:
         return AnnualStatus.EXCEEDS.value
-    if statuses & {AnnualStatus.INSUFFICIENT.value, AnnualStatus.NO_DATA.value, AnnualStatus.NOT_COMPUTED.value}:
+    if statuses & {
+        AnnualStatus.INSUFFICIENT.value,
+        AnnualStatus.NO_DATA.value,
+        AnnualStatus.NOT_COMPUTED.value,
+    }:
         return AnnualStatus.INSUFFICIENT.value
     return AnnualStatus.MEETS.value if statuses else AnnualStatus.NO_DATA.value
 
@@ -246,7 +267,9 @@ def _assess_one(
     standard = library.get(item.standard_id)
     form_set, rules = _regime(item.standard_id)
     if rules not in series:
-        raise InputError(f"{item.standard_id} needs daily values under the {rules!r} rules.", hint="derive them.")
+        raise InputError(
+            f"{item.standard_id} needs daily values under the {rules!r} rules.", hint="derive them."
+        )
     daily = series[rules]
     stats = _Statistics(daily, conditions)
     years = sorted({int(year) for year in daily.years()})
@@ -254,7 +277,12 @@ def _assess_one(
     outside: dict[tuple[str, str, str], dict[str, Any]] = {}
     for year_index, year in enumerate(years):
         reference, in_force = _reference_date(standard, item.phase, year)
-        context = {"year": year, "in_force": in_force, "limits_as_of": reference.isoformat(), "form_set": form_set}
+        context = {
+            "year": year,
+            "in_force": in_force,
+            "limits_as_of": reference.isoformat(),
+            "form_set": form_set,
+        }
         for limit in _limits(standard, item, reference):
             form = form_for(form_set, limit)
             if isinstance(form, AnnualForm):
@@ -278,7 +306,9 @@ def _assess_one(
     return rows, verdicts, list(outside.values())
 
 
-def _verdict_row(item: AssessedStandard, station: str, year: int, rows: list[dict[str, Any]], verdict: str) -> dict[str, Any]:  # fmt: skip
+def _verdict_row(
+    item: AssessedStandard, station: str, year: int, rows: list[dict[str, Any]], verdict: str
+) -> dict[str, Any]:
     def keys(status: str) -> list[str]:
         return sorted(f"{row['pollutant']} {row['averaging']}" for row in rows if row["status"] == status)
 
@@ -292,7 +322,11 @@ def _verdict_row(item: AssessedStandard, station: str, year: int, rows: list[dic
         "in_force": bool(rows and rows[0]["in_force"]),
         "exceeded": keys(AnnualStatus.EXCEEDS.value),
         "insufficient": sorted(
-            {*keys(AnnualStatus.INSUFFICIENT.value), *keys(AnnualStatus.NO_DATA.value), *keys(AnnualStatus.NOT_COMPUTED.value)}  # fmt: skip
+            {
+                *keys(AnnualStatus.INSUFFICIENT.value),
+                *keys(AnnualStatus.NO_DATA.value),
+                *keys(AnnualStatus.NOT_COMPUTED.value),
+            }
         ),
         "met": keys(AnnualStatus.MEETS.value),
     }
@@ -329,3 +363,17 @@ def annual_compliance(
         "not_assessed": outside,
         "summary": dict(sorted(counts.items())),
     }
+
+
+def compliance_report(
+    series: Mapping[str, DailySeries],
+    assessments: Sequence[str],
+    *,
+    standards_dirs: Sequence[Path] = (),
+    reference_conditions: str = "cn-gb3095-2018",
+) -> dict[str, Any]:
+    """:func:`annual_compliance` of ``assessments`` (``id[:level][@phase]`` texts) with the standards library."""
+    items = [parse_assessment(text) for text in assessments]
+    return annual_compliance(
+        series, items, load_library(tuple(standards_dirs)), reference_conditions=reference_conditions
+    )

@@ -208,7 +208,18 @@ _COMPLIANCE = {
 
 #: Every message, by key.
 MESSAGES: Mapping[str, Bilingual] = MappingProxyType(
-    {**_CLASSES, **_DIMENSIONS, **_ROLES, **_STATUSES, **_EQUATOR, **_WORDS, **_HEADINGS, **_FIELDS, **_MAP, **_COMPLIANCE}
+    {
+        **_CLASSES,
+        **_DIMENSIONS,
+        **_ROLES,
+        **_STATUSES,
+        **_EQUATOR,
+        **_WORDS,
+        **_HEADINGS,
+        **_FIELDS,
+        **_MAP,
+        **_COMPLIANCE,
+    }
 )
 
 
