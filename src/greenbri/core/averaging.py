@@ -108,7 +108,10 @@ DAILY_CAPTURE_RULES: Mapping[str, DailyCaptureRule] = MappingProxyType(
                 "clause 8 data validity, Table 4: 24-hour mean of SO2, NO2, CO, PM10, PM2.5, NOx needs at "
                 "least 20 hourly means (or sampling hours) per day",
                 verified="secondary",
-                note="day = natural day 0-24 h; quoted in two independent sources, standard text not re-read",
+                note=(
+                    "day = natural day 0-24 h; quoted in two independent sources; GB 3095-2026 clause 6.4 Table 4 "
+                    "(read in the scan) keeps 20 hourly values"
+                ),
             ),
         ),
         "eu": DailyCaptureRule(
@@ -269,7 +272,10 @@ ANNUAL_CAPTURE_RULES: Mapping[str, AnnualCaptureRule] = MappingProxyType(
                 "Table 4: annual mean of SO2, NO2, PM10, PM2.5, NOx needs at least 324 daily means per year and "
                 "at least 27 per month (25 in February)",
                 verified="secondary",
-                note="quoted in a monitoring code comment; standard text not re-read",
+                note=(
+                    "GB 3095-2012 text not re-read; the same numbers are in GB 3095-2026 clause 6.4 Table 4, read "
+                    "in the scan (gb-3095-2026.pdf, page 6)"
+                ),
             ),
         ),
         "eu": AnnualCaptureRule(
