@@ -245,3 +245,44 @@ def test_us_pm25_design_values_match_app_n(report: dict, beijing: tuple[str, pd.
             assert annual["status"] == "exceeds" and annual["limit"] == 12.0
             checked += 1
     assert checked >= 6  # 2016 (2014-2016) for most stations
+
+
+def _mda8_us(frame: pd.DataFrame) -> pd.Series:
+    """App. U MDA8 in ppm: 8-hour means starting 07:00 ... 23:00 (6 of 8 hours), day valid with 13 of 17."""
+    hourly = frame.set_index("local")["O3"].asfreq("h")
+    forward = hourly[::-1].rolling(8, min_periods=6).mean()[::-1]  # labelled by the window's first hour
+    windows = forward[forward.index.hour >= 7]
+    day = windows.groupby(windows.index.normalize())
+    best = day.max().where(day.count() >= 13)
+    # ug/m3 at 273 K and 101.325 kPa (GB 3095-2012 clause 3.14 before 2018-09-01, "273 K" as written)
+    # to ppm: x R T / (P M) / 1000
+    molar_volume = 8.314462618 * 273.0 / 101.325  # L/mol
+    return best * molar_volume / (3 * 15.999) / 1000
+
+
+def test_us_ozone_design_values_match_app_u(report: dict, beijing: tuple[str, pd.DataFrame]) -> None:
+    rows = _rows(report, "us-naaqs:primary")
+    checked = 0
+    for station, frame in beijing[1].groupby("station_id"):
+        mda8 = _mda8_us(frame)
+        fourth, share = {}, {}
+        for year in range(2013, 2018):
+            values = mda8[mda8.index.year == year]
+            length = 366 if year % 4 == 0 else 365
+            share[year] = values.count() / length
+            fourth[year] = float(values.dropna().sort_values(ascending=False).iloc[3])
+        for end in range(2015, 2018):
+            window = range(end - 2, end + 1)
+            row = rows[(station, end, "o3", "mda8")]
+            complete = (
+                all(share[year] >= 0.75 for year in window) and sum(share[y] for y in window) / 3 >= 0.9
+            )
+            if not complete:
+                assert row["status"] == "insufficient", (station, end)
+                continue
+            expected = sum(fourth[year] for year in window) / 3
+            assert row["value_unrounded"] == pytest.approx(expected, rel=1e-4), (station, end)
+            assert row["value"] == math.floor(expected * 1000 + 1e-9) / 1000  # truncated to 0.001 ppm
+            assert row["status"] == ("exceeds" if row["value"] > 0.070 else "meets")
+            checked += 1
+    assert checked >= 12

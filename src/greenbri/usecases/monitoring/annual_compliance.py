@@ -156,8 +156,9 @@ class _Statistics:
         return key, self._cache[cache_key]
 
 
-def _number(value: float, digits: int = 4) -> float | None:
-    return None if np.isnan(value) else round(float(value), digits)
+def _number(value: float) -> float | None:
+    """``value`` to 8 significant digits (ppm design values need more than 4 decimals), ``None`` if NaN."""
+    return None if np.isnan(value) else float(f"{float(value):.8g}")
 
 
 def _form_text(form: AnnualForm) -> dict[str, Any]:
