@@ -9,16 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from greenbri.core.annual_assessment import (
-    FORM_SETS,
-    AnnualForm,
-    AnnualStatus,
-    NotAssessed,
-    annual_statistics,
-    form_for,
-    judge,
-    rounded,
-)
+from greenbri.core.annual_assessment import AnnualStatus, annual_statistics, judge, rounded
+from greenbri.core.assessment_forms import FORM_SETS, AnnualForm, NotAssessed, form_for
 from greenbri.core.averaging import percentile
 from greenbri.core.errors import InputError
 from greenbri.core.standards import Limit, Statistic

@@ -2,7 +2,7 @@
 
 For each assessed standard (``id[:level][@phase]``, e.g. ``cn-gb3095-2026:grade_2@transition``)
 and each calendar year of the daily series, every limit of that level is assessed under the
-standard's regime (:data:`greenbri.core.annual_assessment.STANDARD_FORM_SETS`): HJ 663-2013 for
+standard's regime (:data:`greenbri.core.assessment_forms.STANDARD_FORM_SETS`): HJ 663-2013 for
 GB 3095, greenbri's operationalisation of WHO 2021, 40 CFR Part 50 design values for the NAAQS.
 A row per station, year and limit gives the statistic, its value (as compared, rounded under the
 regime, and unrounded), the capture, the status and the citations; a verdict per station, year
@@ -29,16 +29,8 @@ from typing import Any
 import numpy as np
 
 from greenbri.adapters.standards_files import load_library
-from greenbri.core.annual_assessment import (
-    STANDARD_FORM_SETS,
-    AnnualForm,
-    AnnualStatistics,
-    AnnualStatus,
-    NotAssessed,
-    annual_statistics,
-    form_for,
-    judge,
-)
+from greenbri.core.annual_assessment import AnnualStatistics, AnnualStatus, annual_statistics, judge
+from greenbri.core.assessment_forms import STANDARD_FORM_SETS, AnnualForm, NotAssessed, form_for
 from greenbri.core.errors import InputError
 from greenbri.core.standards.model import Limit, Standard, StandardLibrary
 from greenbri.core.units import convert
