@@ -201,7 +201,8 @@ def _rows_for_limit(
                 "value_unrounded": None,
                 "valid_days": 0,
                 "possible_days": None,
-                "reason": f"no {key} values under the {stats.series.rules} daily rules",
+                "reason": f"no {key} values under the {stats.series.rules} daily rules: ingest hourly "
+                f"{limit.pollutant} readings (greenbri monitor ingest)",
             }
         else:
             raw = float(result.values[position, year_index])
