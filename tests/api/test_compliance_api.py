@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from tests.api.api_data import dongsi_file, monitoring_data  # noqa: F401  (fixtures)
+from tests.api.conftest import header
 
 pytestmark = pytest.mark.usefixtures("monitoring_data")
 
@@ -53,3 +54,14 @@ def test_station_compliance_refuses_what_it_cannot_assess(client) -> None:
     level = client.get(f"/v1/stations/{DONGSI}/compliance", params={"standard": "cn-gb3095-2012:grade_9"})
     assert level.status_code == 400 and "grade_2" in level.json()["detail"] + level.json().get("hint", "")
     assert client.get("/v1/stations/nowhere/compliance").status_code == 404
+
+
+def test_station_compliance_goes_through_the_access_rule(client, keys) -> None:
+    url = f"/v1/stations/{DONGSI}/compliance"
+    anonymous = client.get(url, params={"year": 2015})
+    assert anonymous.headers["cache-control"].startswith("public")
+    again = client.get(url, params={"year": 2015}, headers={"If-None-Match": anonymous.headers["etag"]})
+    assert again.status_code == 304
+    viewer = client.get(url, params={"year": 2015}, headers=header(keys.viewer_a))
+    assert viewer.status_code == 200 and viewer.headers["cache-control"].startswith("private")
+    assert client.get(url, headers=header(keys.revoked)).status_code == 401
