@@ -74,7 +74,10 @@ _GB3095_CAPTURE = Citation(
     "year and at least 27 per month (25 in February); a daily mean needs 20 hourly values; an 8-hour O3 mean "
     "6 hourly values",
     verified="text",
-    note="read in the scan gb-3095-2026.pdf, page 6; GB 3095-2012 Table 4 quoted with the same numbers",
+    note=(
+        "read in the scan gb-3095-2026.pdf, page 6; GB 3095-2012 Table 4 quoted with the same numbers. Clause "
+        "3.13 (page 3): the annual mean is the arithmetic mean of the calendar year's daily means"
+    ),
 )
 _HJ663_ITEMS = Citation(
     "HJ 663-2013 Technical regulation for ambient air quality assessment (on trial)",

@@ -7,8 +7,8 @@ independently with plain pandas from the raw files, following the cited rules (n
 * HJ 663-2013 Table 1: annual mean; 98th percentile of daily means for SO2 and NO2, 95th for PM10, PM2.5
   and CO, 90th of the O3 MDA8. Annex A: k = 1 + (n - 1) p, m = X(s) + (X(s+1) - X(s)) (k - s).
   Results rounded by GB/T 8170 (half to even): whole ug/m3, CO to 0.1 mg/m3.
-* GB 3095-2012 Table 1 grade II, GB 3095-2026 Table 1 transitional grade II (PM2.5 30 / 60, read in the
-  scan), WHO 2021 Table 0.1 AQG levels (99th percentile of daily values; O3 peak season = mean MDA8 of
+* GB 3095-2012 Table 1 grade II, GB 3095-2026 Table 1 transitional grade II (PM2.5 30 / 60, PM10 60 / 120,
+  CO 4, O3 160; read in the scan), WHO 2021 Table 0.1 AQG levels (99th percentile of daily values; O3 peak season = mean MDA8 of
   the 6 consecutive months with the highest mean).
 * 40 CFR 50 App. N: quarterly means; a year counts with >= 75 % of days in every quarter; the 98th
   percentile is the value of rank floor(0.98 n) + 1 (ascending); 3-year averages, annual rounded to 0.1
@@ -43,7 +43,13 @@ CN_2012_GRADE_2 = {
     ("pm25", "year"): (35, "mean", None), ("pm25", "24h"): (75, "percentile", 95),
     ("co", "24h"): (4, "percentile", 95), ("o3", "mda8"): (160, "percentile", 90),
 }  # fmt: skip
-CN_2026_TRANSITION_PM25 = {("pm25", "year"): (30, "mean", None), ("pm25", "24h"): (60, "percentile", 95)}
+#: GB 3095-2026 Table 1, transitional grade II (read in the scan, page 3). SO2 and NO2 are left out: the
+#: library has no transitional SO2/NO2 rows yet (they are then not assessed, see the methodology page).
+CN_2026_TRANSITION = {
+    ("pm25", "year"): (30, "mean", None), ("pm25", "24h"): (60, "percentile", 95),
+    ("pm10", "year"): (60, "mean", None), ("pm10", "24h"): (120, "percentile", 95),
+    ("co", "24h"): (4, "percentile", 95), ("o3", "mda8"): (160, "percentile", 90),
+}  # fmt: skip
 WHO_AQG = {
     ("pm25", "year"): (5, "mean", None), ("pm25", "24h"): (15, "percentile", 99),
     ("pm10", "year"): (15, "mean", None), ("pm10", "24h"): (45, "percentile", 99),
@@ -187,10 +193,8 @@ def test_a_full_year_that_fails_a_month_is_insufficient_never_compared(
     assert verdict["verdict_label"]["zh"] == "数据不足" and not verdict["exceeded"]
 
 
-def test_gb3095_2026_transitional_pm25_rows_match_the_reference(report: dict, daily: pd.DataFrame) -> None:
-    statuses = _check(
-        report, daily, "cn-gb3095-2026:grade_2@transition", CN_2026_TRANSITION_PM25, rounding=True
-    )
+def test_gb3095_2026_transitional_rows_match_the_reference(report: dict, daily: pd.DataFrame) -> None:
+    statuses = _check(report, daily, "cn-gb3095-2026:grade_2@transition", CN_2026_TRANSITION, rounding=True)
     verdicts = _verdicts(report, "cn-gb3095-2026:grade_2@transition")
     for key, found in statuses.items():
         if "exceeds" in found:
