@@ -112,7 +112,7 @@ def test_us_design_values_need_three_complete_years() -> None:
     broken = annual_statistics(gap, days, form)
     assert np.isnan(broken.values[0, 2])
     assert "incomplete years in the period: 2015" in broken.shortfall[2]
-    assert "2015-Q2: 47 of 91 days" in broken.shortfall[1]
+    assert "2015-Q2: 47 of 91" in broken.shortfall[1]
 
 
 def test_bad_days_are_refused() -> None:

@@ -11,6 +11,7 @@ consecutive local days (``datetime64[D]``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
@@ -102,65 +103,77 @@ def _month_labels(days: NDArray[np.datetime64]) -> IntArray:
     return days.astype("datetime64[M]").astype(np.int64)
 
 
+def _parts_capture(
+    valid: BoolArray,
+    days: NDArray[np.datetime64],
+    labels: IntArray,
+    parts_per_year: int,
+    totals: Callable[[int], int],
+    share: float,
+    name: Callable[[int], str],
+) -> tuple[BoolArray, list[list[str]]]:
+    """Capture per part of the year (month, quarter): each part needs ``share`` of ``totals(part)`` valid days.
+
+    ``labels`` numbers each day's part (months or quarters since 1970, sorted); a year also fails
+    when some of its parts lie outside the data. Reasons are written only for failing years.
+    """
+    distinct_years, _ = _segments(days.astype("datetime64[Y]").astype(np.int64))
+    parts, starts = _segments(labels)
+    counts = _sums(valid.astype(np.int64), starts).astype(np.int64)
+    total = np.array([totals(int(part)) for part in parts], dtype=np.int64)
+    short = counts < share * total
+    part_year = parts // parts_per_year
+    first = np.searchsorted(part_year, distinct_years)
+    shorts = np.add.reduceat(short.astype(np.int64), first, axis=-1)
+    present = np.diff(np.append(first, parts.size))
+    met = (shorts == 0) & (present == parts_per_year)
+    stations, years = met.shape
+    reasons: list[list[str]] = [[] for _ in range(stations * years)]
+    for station, index in np.argwhere(~met):
+        chosen = np.flatnonzero((part_year == distinct_years[index]) & short[station])
+        notes = [f"{name(int(parts[p]))}: {int(counts[station, p])} of {int(total[p])}" for p in chosen]
+        if present[index] < parts_per_year:
+            unit = "months" if parts_per_year == 12 else "quarters"
+            notes.append(f"{parts_per_year - int(present[index])} {unit} outside the data")
+        reasons[station * years + index] = notes
+    return met, reasons
+
+
 def _cn_capture(valid: BoolArray, days: NDArray[np.datetime64]) -> tuple[BoolArray, list[list[str]]]:
     rule = ANNUAL_CAPTURE_RULES["cn-gb3095"]
-    years = days.astype("datetime64[Y]").astype(np.int64)
-    months = _month_labels(days)
-    distinct_years, year_starts = _segments(years)
-    distinct_months, month_starts = _segments(months)
-    per_year = _sums(valid.astype(np.int64), year_starts)
-    per_month = _sums(valid.astype(np.int64), month_starts)
-    minimum = rule.min_values or 0
     monthly = rule.min_values_per_month or (0,) * 12
-    needed = np.array([monthly[int(month) % 12] for month in distinct_months])
-    month_year = distinct_months // 12
-    met = per_year >= minimum
-    reasons: list[list[str]] = []
-    for station in range(valid.shape[0]):
-        for index, year in enumerate(distinct_years):
-            short = [
-                f"{np.datetime64(int(month), 'M')}: {int(per_month[station, position])} of {needed[position]}"
-                for position, month in enumerate(distinct_months)
-                if month_year[position] == year and per_month[station, position] < needed[position]
-            ]
-            missing = 12 - int(np.count_nonzero(month_year == year))
-            if missing:
-                short.append(f"{missing} months outside the data")
-            if per_year[station, index] < minimum:
-                short.insert(0, f"{int(per_year[station, index])} valid days of {minimum} a year")
-            met[station, index] &= not short
-            reasons.append(short)
-    return met, reasons
+    met, reasons = _parts_capture(
+        valid,
+        days,
+        _month_labels(days),
+        12,
+        lambda month: monthly[month % 12],
+        1.0,
+        lambda month: str(np.datetime64(month, "M")),
+    )
+    minimum = rule.min_values or 0
+    _, year_starts = _segments(days.astype("datetime64[Y]").astype(np.int64))
+    per_year = _sums(valid.astype(np.int64), year_starts)
+    years = met.shape[1]
+    for station, index in np.argwhere(per_year < minimum):
+        reasons[station * years + index].insert(
+            0, f"{int(per_year[station, index])} valid days of {minimum} a year"
+        )
+    return met & (per_year >= minimum), reasons
 
 
 def _quarter_capture(
     valid: BoolArray, days: NDArray[np.datetime64], share: float
 ) -> tuple[BoolArray, list[list[str]]]:
-    months = _month_labels(days)
-    quarters = months // 3
-    years = days.astype("datetime64[Y]").astype(np.int64)
-    distinct_years, _ = _segments(years)
-    distinct_quarters, starts = _segments(quarters)
-    counts = _sums(valid.astype(np.int64), starts)
-    possible = _sums(np.ones(days.size, dtype=np.int64), starts)
-    full_possible = np.array([_days_in_quarter(int(quarter)) for quarter in distinct_quarters])
-    met = np.ones((valid.shape[0], distinct_years.size), dtype=bool)
-    reasons: list[list[str]] = []
-    for station in range(valid.shape[0]):
-        for index, year in enumerate(distinct_years):
-            short = [
-                f"{1970 + int(quarter) // 4}-Q{int(quarter) % 4 + 1}: {int(counts[station, position])} of "
-                f"{int(full_possible[position])} days"
-                for position, quarter in enumerate(distinct_quarters)
-                if int(quarter) // 4 == year and counts[station, position] < share * full_possible[position]
-            ]
-            present = sum(1 for quarter in distinct_quarters if int(quarter) // 4 == year)
-            if present < 4:
-                short.append(f"{4 - present} quarters outside the data")
-            met[station, index] = not short
-            reasons.append(short)
-    del possible
-    return met, reasons
+    return _parts_capture(
+        valid,
+        days,
+        _month_labels(days) // 3,
+        4,
+        _days_in_quarter,
+        share,
+        lambda quarter: f"{1970 + quarter // 4}-Q{quarter % 4 + 1}",
+    )
 
 
 def _days_in_quarter(quarter: int) -> int:

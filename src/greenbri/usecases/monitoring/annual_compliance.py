@@ -21,6 +21,7 @@ row says so (``in_force`` false, ``limits_as_of``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,6 @@ from greenbri.core.errors import InputError
 from greenbri.core.standards.model import Limit, Standard, StandardLibrary
 from greenbri.core.units import convert
 from greenbri.usecases.monitoring.derived import DailySeries
-from greenbri.usecases.reports.messages import MESSAGES
 
 __all__ = [
     "DEFAULT_ASSESSMENTS",
@@ -90,9 +90,20 @@ def _regime(standard_id: str) -> tuple[str, str]:
     return STANDARD_FORM_SETS[standard_id]
 
 
+@functools.cache
+def _labels() -> dict[str, tuple[str, str]]:
+    # imported here: the catalogue's package (usecases.reports) imports the report renderers on import
+    from greenbri.usecases.reports.messages import MESSAGES
+
+    return {
+        status.value: (MESSAGES[f"compliance.{status.value}"].en, MESSAGES[f"compliance.{status.value}"].zh)
+        for status in AnnualStatus
+    }
+
+
 def _label(status: str) -> dict[str, str]:
-    text = MESSAGES[f"compliance.{status}"]
-    return {"en": text.en, "zh": text.zh}
+    english, chinese = _labels()[status]
+    return {"en": english, "zh": chinese}
 
 
 def _reference_date(standard: Standard, phase_id: str | None, year: int) -> tuple[dt.date, bool]:
