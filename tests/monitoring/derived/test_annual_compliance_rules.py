@@ -84,3 +84,24 @@ def test_bad_assessments_are_refused() -> None:
         parse_assessment(":grade_2")
     with pytest.raises(InputError, match="'us' rules"):
         _run(series, "us-naaqs:primary")
+
+
+def test_rows_say_which_rules_are_uncertain() -> None:
+    series = _series("2017-01-01", "2017-12-31", {"pm25_24h": 20.0, "pm10_24h": 40.0})
+    rows = _run(series, "cn-gb3095-2012:grade_2", "cn-gb3095-2026:grade_2@transition", "who-aqg-2021:AQG")[
+        "rows"
+    ]
+    found = {(row["assessment"], row["pollutant"], row["averaging"]): row for row in rows}
+    percentile = found[("cn-gb3095-2012:grade_2", "pm25", "24h")]
+    # HJ 663-2013's capture of percentiles and its rounding were recalled, not read: marked
+    assert percentile["uncertain"] and any("clause 6" in item for item in percentile["uncertain_because"])
+    pm10 = found[("cn-gb3095-2026:grade_2@transition", "pm10", "year")]
+    (limit,) = [
+        item
+        for item in load_library().get("cn-gb3095-2026").limits
+        if (item.pollutant, item.averaging, item.level, item.phase)
+        == ("pm10", "year", "grade_2", "transition")
+    ]
+    # a limit the library marks uncertain makes the row uncertain, whatever the rules
+    assert pm10["uncertain_because"][0].startswith("the limit value") is (limit.certainty == "uncertain")
+    assert found[("who-aqg-2021:AQG", "pm25", "year")]["uncertain"] is False

@@ -164,13 +164,23 @@ def _number(value: float) -> float | None:
     return None if np.isnan(value) else float(f"{float(value):.8g}")
 
 
-def _form_text(form: AnnualForm) -> dict[str, Any]:
+def _form_text(form: AnnualForm, limit: Limit) -> dict[str, Any]:
+    """The form's description; ``uncertain`` when the limit is, or a rule of the form was recalled, not read."""
+    recalled = [
+        f"{citation.document}, {citation.clause}"
+        for citation in form.citations
+        if citation.verified == "recalled"
+    ]
+    if limit.certainty == "uncertain":
+        recalled.insert(0, f"the limit value ({limit.note or 'marked uncertain in the standards library'})")
     return {
         "statistic": form.name,
         "rounding": form.rounding,
         "years_averaged": form.years,
         "capture_rule": form.capture,
         "citations": [str(citation) for citation in form.citations],
+        "uncertain": bool(recalled),
+        "uncertain_because": recalled,
     }
 
 
@@ -201,7 +211,7 @@ def _rows_for_limit(
     context: dict[str, Any],
 ) -> list[dict[str, Any]]:
     key, result = stats.get(form, limit)
-    base = {**_limit_text(item, standard, limit), **_form_text(form), "key": key, **context}
+    base = {**_limit_text(item, standard, limit), **_form_text(form, limit), "key": key, **context}
     rows = []
     for position, station in enumerate(stats.series.stations):
         row = {**base, "station": station}
