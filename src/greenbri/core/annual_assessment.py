@@ -294,12 +294,11 @@ def annual_statistics(values: FloatArray, days: NDArray[np.datetime64], form: An
     )
     valid_days = _sums(valid.astype(np.int64), starts).astype(np.int64)
     possible = np.array([_days_in_year(int(year)) for year in distinct], dtype=np.int64)
-    if form.capture == "cn":
-        # the mean itself comes from the one implementation of the GB 3095 rule
+    if form.capture == "cn" and form.reduce == "mean":
+        # the annual mean itself comes from the one implementation of the GB 3095 rule
         checked = annual_mean(data, stamps, "cn-gb3095")
         met &= checked.capture_met
-        if form.reduce == "mean":
-            per_year = checked.values
+        per_year = checked.values
     values_out = np.where(met, per_year, np.nan)
     shortfall = [list(item) for item in reasons]
     if form.years > 1:
