@@ -46,6 +46,7 @@ def test_station_compliance_matches_the_file(client, dongsi_daily: pd.Series) ->
     assert verdicts[("who-aqg-2021:AQG", 2015)] == "exceeds"
     assert verdicts[("cn-gb3095-2012:grade_2", 2016)] == "insufficient"
     assert {v["year"] for v in body["verdicts"]} == {2015, 2016}
+    assert body["summary"] == {"exceeds": 3, "insufficient": 3}
 
 
 def test_station_compliance_refuses_what_it_cannot_assess(client) -> None:

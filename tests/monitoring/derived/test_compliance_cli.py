@@ -35,6 +35,7 @@ def test_compliance_json_and_table(beijing: tuple[str, pd.DataFrame]) -> None:
         r for r in json.loads(us.stdout)["rows"] if (r["pollutant"], r["averaging"]) == ("pm25", "year")
     )
     assert pm25["years_averaged"] == 3 and pm25["status"] == "exceeds" and pm25["unit"] == "ug/m3"
+    assert json.loads(us.stdout)["summary"] == {"exceeds": 1}  # --year filters the verdicts and the summary
     table = runner.invoke(app, [*common, "--year", "2016"], env={"COLUMNS": "250"})
     assert table.exit_code == 0, table.output
     assert (

@@ -213,10 +213,8 @@ def compliance_command(
         texts,
         standards_dirs=(settings.standards_dir,) if settings.standards_dir else (),
         reference_conditions=reference_conditions,
+        years=tuple(year or ()),
     )
-    if year:
-        for name in ("verdicts", "rows"):
-            report[name] = [row for row in report[name] if row["year"] in year]
     if json_output:
         print_json(report)
         return

@@ -71,7 +71,8 @@ def parse_assessment(text: str) -> AssessedStandard:
     if not standard_id:
         raise InputError(
             f"Cannot read the standard {text!r}.",
-            hint="write id[:level][@phase], e.g. cn-gb3095-2026:grade_2@transition or who-aqg-2021:AQG.",
+            hint="write ID:LEVEL@PHASE (level and phase optional), e.g. cn-gb3095-2026:grade_2@transition "
+            "or who-aqg-2021:AQG.",
         )
     return AssessedStandard(standard_id, level or None, phase or None)
 
@@ -353,12 +354,14 @@ def annual_compliance(
     library: StandardLibrary,
     *,
     reference_conditions: str = "cn-gb3095-2018",
+    years: Sequence[int] = (),
 ) -> dict[str, Any]:
     """Rows per station, year and limit, verdicts per station, year and standard, and limits outside the assessment.
 
     ``series`` maps daily rules (``cn``, ``us``) to daily series (see :func:`rules_needed`);
     ``reference_conditions`` is the reference state of stored gas mass concentrations, used
-    when a limit is in another unit (ppb, ppm).
+    when a limit is in another unit (ppb, ppm). ``years`` keeps only those years in the report
+    (3-year statistics still use the years before them).
     """
     rows: list[dict[str, Any]] = []
     verdicts: list[dict[str, Any]] = []
@@ -368,6 +371,9 @@ def annual_compliance(
         rows.extend(more_rows)
         verdicts.extend(more_verdicts)
         outside.extend(more_outside)
+    if years:
+        rows = [row for row in rows if row["year"] in years]
+        verdicts = [verdict for verdict in verdicts if verdict["year"] in years]
     counts: dict[str, int] = {}
     for verdict in verdicts:
         counts[verdict["verdict"]] = counts.get(verdict["verdict"], 0) + 1
@@ -386,9 +392,9 @@ def compliance_report(
     *,
     standards_dirs: Sequence[Path] = (),
     reference_conditions: str = "cn-gb3095-2018",
+    years: Sequence[int] = (),
 ) -> dict[str, Any]:
     """:func:`annual_compliance` of ``assessments`` (``id[:level][@phase]`` texts) with the standards library."""
     items = [parse_assessment(text) for text in assessments]
-    return annual_compliance(
-        series, items, load_library(tuple(standards_dirs)), reference_conditions=reference_conditions
-    )
+    library = load_library(tuple(standards_dirs))
+    return annual_compliance(series, items, library, reference_conditions=reference_conditions, years=years)

@@ -295,10 +295,8 @@ def station_compliance(
         texts,
         standards_dirs=(settings.standards_dir,) if settings.standards_dir else (),
         reference_conditions=reference_conditions,
+        years=tuple(year or ()),
     )
-    if year:
-        for name in ("verdicts", "rows"):
-            report[name] = [row for row in report[name] if row["year"] in year]
     return cached(request, json_bytes(report), private=_private(request))
 
 
