@@ -592,9 +592,9 @@ PERCENTILE_METHODS: Mapping[str, Citation] = MappingProxyType(
             "rank h = (n - 1) p, linear interpolation between the order statistics around h",
             verified="text",
             note=(
-                "HJ 663-2013 Annex A is recalled to use this definition (k = 1 + (n - 1) p) for the CO 95th and "
-                "O3 90th percentiles, not re-read. WHO 2021 (99th percentile of daily values, 3-4 exceedance "
-                "days a year) names no method; this is the documented default"
+                "HJ 663-2013 Annex A uses this definition (k = 1 + (n - 1) p), read in a secondary source (a "
+                "worked example of the formula), not in the standard's text. WHO 2021 (99th percentile of daily "
+                "values, 3-4 exceedance days a year) names no method; this is the documented default"
             ),
         ),
         "us-app-n": Citation(
