@@ -108,7 +108,10 @@ DAILY_CAPTURE_RULES: Mapping[str, DailyCaptureRule] = MappingProxyType(
                 "clause 8 data validity, Table 4: 24-hour mean of SO2, NO2, CO, PM10, PM2.5, NOx needs at "
                 "least 20 hourly means (or sampling hours) per day",
                 verified="secondary",
-                note="day = natural day 0-24 h; quoted in two independent sources, standard text not re-read",
+                note=(
+                    "day = natural day 0-24 h; quoted in two independent sources; GB 3095-2026 clause 6.4 Table 4 "
+                    "(read in the scan) keeps 20 hourly values"
+                ),
             ),
         ),
         "eu": DailyCaptureRule(
@@ -269,7 +272,10 @@ ANNUAL_CAPTURE_RULES: Mapping[str, AnnualCaptureRule] = MappingProxyType(
                 "Table 4: annual mean of SO2, NO2, PM10, PM2.5, NOx needs at least 324 daily means per year and "
                 "at least 27 per month (25 in February)",
                 verified="secondary",
-                note="quoted in a monitoring code comment; standard text not re-read",
+                note=(
+                    "GB 3095-2012 text not re-read; the same numbers are in GB 3095-2026 clause 6.4 Table 4, read "
+                    "in the scan (gb-3095-2026.pdf, page 6)"
+                ),
             ),
         ),
         "eu": AnnualCaptureRule(
@@ -586,9 +592,9 @@ PERCENTILE_METHODS: Mapping[str, Citation] = MappingProxyType(
             "rank h = (n - 1) p, linear interpolation between the order statistics around h",
             verified="text",
             note=(
-                "HJ 663-2013 Annex A is recalled to use this definition (k = 1 + (n - 1) p) for the CO 95th and "
-                "O3 90th percentiles, not re-read. WHO 2021 (99th percentile of daily values, 3-4 exceedance "
-                "days a year) names no method; this is the documented default"
+                "HJ 663-2013 Annex A uses this definition (k = 1 + (n - 1) p), read in a secondary source (a "
+                "worked example of the formula), not in the standard's text. WHO 2021 (99th percentile of daily "
+                "values, 3-4 exceedance days a year) names no method; this is the documented default"
             ),
         ),
         "us-app-n": Citation(

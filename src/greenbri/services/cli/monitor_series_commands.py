@@ -174,6 +174,85 @@ def exceedances_command(
 
 
 @handle_errors
+def compliance_command(
+    standard: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="ID:LEVEL@PHASE, level and phase optional (repeatable; default cn-gb3095-2012:grade_2, "
+            "cn-gb3095-2026:grade_2@transition, who-aqg-2021:AQG; also us-naaqs:primary)."
+        ),
+    ] = None,
+    year: Annotated[list[int] | None, typer.Option(help="Only these calendar years (repeatable).")] = None,
+    readings: Readings = None,
+    station: Stations = None,
+    utc_offset: Offset = 8,
+    reference_conditions: Conditions = "cn-gb3095-2018",
+    json_output: Json = False,
+) -> None:
+    """Annual means and percentile statistics per station and year against each standard, with a verdict;
+    years whose data capture fails the rule are INSUFFICIENT, never compared. 年度达标评价。"""
+    from greenbri.usecases.monitoring.annual_compliance import (
+        DEFAULT_ASSESSMENTS,
+        compliance_report,
+        parse_assessment,
+        rules_needed,
+    )
+    from greenbri.usecases.reports.messages import MESSAGES
+
+    texts = tuple(standard or DEFAULT_ASSESSMENTS)
+    settings = settings_from()
+    series = load_series(
+        _readings(readings),
+        rules_needed([parse_assessment(text) for text in texts]),
+        stations=tuple(station or ()),
+        utc_offset_hours=utc_offset,
+        reference_conditions=reference_conditions,
+    )
+    report = compliance_report(
+        series,
+        texts,
+        standards_dirs=(settings.standards_dir,) if settings.standards_dir else (),
+        reference_conditions=reference_conditions,
+        years=tuple(year or ()),
+    )
+    if json_output:
+        print_json(report)
+        return
+
+    def heading(key: str) -> str:
+        return f"{MESSAGES[key].en} {MESSAGES[key].zh}"
+
+    print_table(
+        heading("heading.annual_compliance"),
+        ["station", "year", "standard", "pollutant", "statistic", "value", "limit", "status 状态", "valid days", "reason"],
+        [
+            [r["station"], r["year"], r["assessment"], r["pollutant"], r.get("statistic", ""),
+             "" if r["value"] is None else f"{r['value']:g}",
+             f"{r['limit']:g} {r['unit']}", f"{r['status_label']['en']} / {r['status_label']['zh']}",
+             r.get("valid_days"), r["reason"]]
+            for r in report["rows"]
+        ],
+    )  # fmt: skip
+    print_table(
+        heading("heading.annual_verdicts"),
+        ["station", "year", "standard", "verdict 结论", "in force", "exceeded", "insufficient"],
+        [
+            [r["station"], r["year"], r["assessment"], f"{r['verdict_label']['en']} / {r['verdict_label']['zh']}",
+             r["in_force"], ", ".join(r["exceeded"]), ", ".join(r["insufficient"])]
+            for r in report["verdicts"]
+        ],
+    )  # fmt: skip
+    print_table(
+        heading("heading.not_assessed"),
+        ["standard", "pollutant", "averaging", "level", "reason"],
+        [
+            [r["standard"], r["pollutant"], r["averaging"], r["level"], r["reason"]]
+            for r in report["not_assessed"]
+        ],
+    )
+
+
+@handle_errors
 def stats_command(
     key: Annotated[str, typer.Argument(help="Daily series key, e.g. pm25_24h, o3_8h, no2_1h.")],
     rules: Annotated[str, typer.Option(help="Daily rules: cn or us.")] = "cn",
@@ -276,6 +355,7 @@ def register(app: typer.Typer) -> None:
     app.command("series")(series_command)
     app.command("aqi")(aqi_series_command)
     app.command("exceedances")(exceedances_command)
+    app.command("compliance")(compliance_command)
     app.command("stats")(stats_command)
     app.command("quality")(quality_command)
     app.command("water")(water_command)

@@ -229,6 +229,17 @@ _PLANS = {
     "plan.phase.mid-term": _B("mid-term", "中期评估"),
 }
 
+_COMPLIANCE = {
+    "compliance.meets": _B("meets", "达标"),
+    "compliance.exceeds": _B("exceeds", "超标"),
+    "compliance.insufficient": _B("INSUFFICIENT DATA", "数据不足"),
+    "compliance.no_data": _B("NO DATA", "无数据"),
+    "compliance.not_computed": _B("NOT COMPUTED", "未计算"),
+    "heading.annual_compliance": _B("Annual compliance", "年度达标评价"),
+    "heading.annual_verdicts": _B("Verdict per station and year", "各站点年度评价结论"),
+    "heading.not_assessed": _B("Limits outside the annual assessment", "不参与年度评价的限值"),
+}
+
 #: Every message, by key.
 MESSAGES: Mapping[str, Bilingual] = MappingProxyType(
     {
@@ -242,6 +253,7 @@ MESSAGES: Mapping[str, Bilingual] = MappingProxyType(
         **_FIELDS,
         **_MAP,
         **_PLANS,
+        **_COMPLIANCE,
     }
 )
 

@@ -28,6 +28,12 @@ from greenbri.services.api.monitoring_support import (
 )
 from greenbri.services.api.problems import PROBLEM_RESPONSES
 from greenbri.services.api.responses import cached, json_bytes, page_links
+from greenbri.usecases.monitoring.annual_compliance import (
+    DEFAULT_ASSESSMENTS,
+    compliance_report,
+    parse_assessment,
+    rules_needed,
+)
 from greenbri.usecases.monitoring.derived import STANDARD_RULES
 from greenbri.usecases.monitoring.derived_reports import aqi_report, exceedance_report, series_report
 
@@ -261,6 +267,35 @@ def station_exceedances(
         levels=tuple(level) if level else None,
         standards_dirs=(settings.standards_dir,) if settings.standards_dir else (),
         reference_conditions=reference_conditions,
+    )
+    return cached(request, json_bytes(report), private=_private(request))
+
+
+@router.get(
+    "/stations/{station_id}/compliance",
+    summary="Annual and percentile compliance per year and standard, with a verdict (insufficient data is never compared)",
+    response_class=Response,
+    responses=ok({"application/json": schema_of(["verdicts", "rows", "not_assessed", "summary"], verdicts={"type": "array", "items": OBJECT}, rows={"type": "array", "items": OBJECT}, not_assessed={"type": "array", "items": OBJECT}, summary=OBJECT)}, "Annual compliance", 404),
+)  # fmt: skip
+def station_compliance(
+    request: Request,
+    station_id: StationId,
+    standard: Annotated[list[str] | None, Query(description="id[:level][@phase] (repeat; default cn-gb3095-2012:grade_2, cn-gb3095-2026:grade_2@transition, who-aqg-2021:AQG)")] = None,
+    year: Annotated[list[int] | None, Query(description="Only these calendar years (repeat)")] = None,
+    utc_offset: Offset = 8,
+    reference_conditions: Conditions = "cn-gb3095-2018",
+) -> Response:  # fmt: skip
+    find_station(request, station_id)
+    texts = tuple(dict.fromkeys(item[:100] for item in standard or DEFAULT_ASSESSMENTS))
+    rules = rules_needed([parse_assessment(text) for text in texts])
+    series = station_daily_series(request, station_id, rules, utc_offset_hours=utc_offset, reference_conditions=reference_conditions)  # fmt: skip
+    settings = get_context(request).settings
+    report = compliance_report(
+        series,
+        texts,
+        standards_dirs=(settings.standards_dir,) if settings.standards_dir else (),
+        reference_conditions=reference_conditions,
+        years=tuple(year or ()),
     )
     return cached(request, json_bytes(report), private=_private(request))
 
