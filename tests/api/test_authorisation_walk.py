@@ -37,7 +37,13 @@ READABLE = {
 PROJECT = {
     "type": "Feature",
     "geometry": {"type": "Point", "coordinates": [116.40, 39.90]},  # inside both restricted layers
-    "properties": {"id": "P1", "name": "Walk plant", "sector": "solar_power", "status": "planned", "country": "CHN"},
+    "properties": {
+        "id": "P1",
+        "name": "Walk plant",
+        "sector": "solar_power",
+        "status": "planned",
+        "country": "CHN",
+    },
 }
 DATASET_IDS = (RESTRICTED, RESTRICTED_B, "countries")
 #: Values for every path parameter of the API; a route with a parameter not named here fails the walk.
@@ -108,7 +114,9 @@ def _wait(client: Any, job_id: str, token: str) -> None:
     while time.monotonic() < deadline:
         status = client.get(f"/v1/screening-jobs/{job_id}", headers=header(token)).json()["status"]
         if status in ("succeeded", "failed"):
-            assert status == "succeeded", client.get(f"/v1/screening-jobs/{job_id}", headers=header(token)).text
+            assert status == "succeeded", client.get(
+                f"/v1/screening-jobs/{job_id}", headers=header(token)
+            ).text
             return
         time.sleep(0.2)
     pytest.fail(f"job {job_id} did not finish in 180 s")
@@ -119,7 +127,9 @@ def job_ids(client, keys) -> tuple[str, ...]:
     """One job of each organisation's analyst, both screening a project inside both restricted layers."""
     ids = []
     for token in (keys.analyst_a, keys.analyst_b):
-        response = client.post("/v1/screening-jobs", json=BODIES[("POST", "/v1/screening-jobs")], headers=header(token))
+        response = client.post(
+            "/v1/screening-jobs", json=BODIES[("POST", "/v1/screening-jobs")], headers=header(token)
+        )
         assert response.status_code == 202, response.text
         ids.append(response.json()["id"])
         _wait(client, ids[-1], token)
@@ -162,13 +172,19 @@ def _leaks(seen: dict[str, tuple[int, str]], hidden: set[str]) -> list[tuple[str
             named = dataset in where
             if named and status < 400:
                 found.append((where, f"status {status}"))
-            found += [(where, word) for word in SECRETS[dataset] if word in text and not (named and word == dataset)]
+            found += [
+                (where, word) for word in SECRETS[dataset] if word in text and not (named and word == dataset)
+            ]
     return found
 
 
 def test_the_walk_covers_every_route(client, calls) -> None:
     templates = {call.template for call in calls}
-    assert {"/v1/screening-jobs/{job_id}/report", "/tiles/{collectionId}/{z}/{x}/{y}.mvt", "/dashboard/"} <= templates
+    assert {
+        "/v1/screening-jobs/{job_id}/report",
+        "/tiles/{collectionId}/{z}/{x}/{y}.mvt",
+        "/dashboard/",
+    } <= templates
     assert len(templates) >= 50
 
 
@@ -187,7 +203,11 @@ def test_no_restricted_dataset_reaches_a_caller_who_may_not_read_it(client, keys
 def test_a_job_report_credits_only_what_the_job_used(client, keys, job_ids) -> None:
     """Each analyst's report lists its own organisation's layer and never the other's."""
     for job_id, token, own, other in zip(
-        job_ids, (keys.analyst_a, keys.analyst_b), (RESTRICTED, RESTRICTED_B), (RESTRICTED_B, RESTRICTED), strict=True
+        job_ids,
+        (keys.analyst_a, keys.analyst_b),
+        (RESTRICTED, RESTRICTED_B),
+        (RESTRICTED_B, RESTRICTED),
+        strict=True,
     ):
         report = client.get(f"/v1/screening-jobs/{job_id}/report?format=html", headers=header(token)).text
         assert own in report and other not in report

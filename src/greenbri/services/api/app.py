@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from greenbri.bootstrap import build_store
 from greenbri.config import Settings
@@ -110,6 +111,9 @@ def create_app(
     app.state.context = context
     install_problem_handlers(app)
     app.middleware("http")(access_middleware)
+    # Added last, so it runs first: the client address the rate limits and the audit log use is the
+    # connecting peer, or what a configured proxy says it forwarded for (never a header from anyone).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(options.trusted_proxies))
     for module in ROUTERS:
         app.include_router(module.router)
     _install_openapi(app)

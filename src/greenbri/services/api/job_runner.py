@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from greenbri.adapters.stores.files import write_json_atomic
-from greenbri.services.api.access import Principal, Role
+from greenbri.core.access import Principal, may_read_job
 from greenbri.usecases.project_inputs import ProjectInput
 
 __all__ = ["Job", "JobRunner"]
@@ -45,13 +45,7 @@ class Job:
     reports: tuple[str, ...] = field(default_factory=tuple)
 
     def visible_to(self, principal: Principal) -> bool:
-        if principal.role is Role.ADMIN:
-            return True
-        if principal.anonymous:
-            return False
-        return (bool(self.organisation) and self.organisation == principal.organisation) or (
-            self.created_by == principal.key_id
-        )
+        return may_read_job(principal, self.organisation, self.created_by)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

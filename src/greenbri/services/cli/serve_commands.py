@@ -57,7 +57,9 @@ def serve_command(
     console.print(
         f"data directory 数据目录: {settings.data_dir}  (Ctrl-C to stop / 按 Ctrl-C 停止)", highlight=False
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app
+    # believes it only from GREENBRI_TRUSTED_PROXIES (services/api/app.py).
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 @keys_app.command("create")
