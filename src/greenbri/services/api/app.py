@@ -42,6 +42,7 @@ from greenbri.services.api.routers import (
     stations,
     tiles,
 )
+from greenbri.services.api.security_headers import SecurityHeadersMiddleware
 
 __all__ = ["ROUTERS", "create_app"]
 
@@ -114,6 +115,7 @@ def create_app(
     # Added last, so it runs first: the client address the rate limits and the audit log use is the
     # connecting peer, or what a configured proxy says it forwarded for (never a header from anyone).
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(options.trusted_proxies))
+    app.add_middleware(SecurityHeadersMiddleware)
     for module in ROUTERS:
         app.include_router(module.router)
     _install_openapi(app)
