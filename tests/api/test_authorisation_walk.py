@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 from starlette.routing import Mount, Route
-from tests.api.conftest import RESTRICTED, RESTRICTED_B, header
+from tests.api.conftest import RESTRICTED, RESTRICTED_B, TestClient, header
 
 #: What each restricted layer would betray: id, titles, feature names (see tests/api/conftest.py).
 SECRETS = {
@@ -211,3 +211,18 @@ def test_a_job_report_credits_only_what_the_job_used(client, keys, job_ids) -> N
     ):
         report = client.get(f"/v1/screening-jobs/{job_id}/report?format=html", headers=header(token)).text
         assert own in report and other not in report
+
+
+def test_an_app_takes_jobs_after_its_lifespan_ran_again(api_settings, keys) -> None:
+    """ASGI clients (schemathesis, TestClient) run the app's lifespan per session; a second one used
+    to find the job runner shut down and answer 500 to every job (found by the keyed schemathesis)."""
+    from greenbri.services.api import create_app
+    from greenbri.services.api.context import ApiOptions
+
+    app = create_app(api_settings, options=ApiOptions(anonymous_rate_per_minute=1_000_000))
+    for _ in range(2):
+        with TestClient(app) as fresh:
+            response = fresh.post(
+                "/v1/screening-jobs", json={"projects": [PROJECT]}, headers=header(keys.analyst_a)
+            )
+            assert response.status_code == 202, response.text

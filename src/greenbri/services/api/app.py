@@ -92,6 +92,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        jobs.start(context)
         yield
         jobs.stop(context)
         context.features.close()

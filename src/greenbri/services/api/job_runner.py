@@ -64,6 +64,7 @@ class JobRunner:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="greenbri-job")
+        self._stopped = False
         self._load()
 
     def _now(self) -> str:
@@ -136,5 +137,11 @@ class JobRunner:
         with self._lock:
             return sorted(self._jobs.values(), key=lambda job: (job.created_at, job.id))
 
+    @property
+    def stopped(self) -> bool:
+        """Whether :meth:`shutdown` was called (no job can be submitted any more)."""
+        return self._stopped
+
     def shutdown(self) -> None:
+        self._stopped = True
         self._executor.shutdown(wait=False, cancel_futures=True)

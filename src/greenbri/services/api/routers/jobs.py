@@ -53,7 +53,11 @@ JobId = Annotated[str, Path(description="A job id", max_length=64)]
 
 
 def start(context: ApiContext) -> None:
-    context.cache["jobs|"] = JobRunner(context.settings.data_dir / "jobs")
+    """A job runner for the app, unless it has a live one (an app whose lifespan ran and ended,
+    as ASGI test clients do per call, gets a new one instead of refusing every job)."""
+    runner: JobRunner | None = context.cache.get("jobs|")
+    if runner is None or runner.stopped:
+        context.cache["jobs|"] = JobRunner(context.settings.data_dir / "jobs")
 
 
 def stop(context: ApiContext) -> None:
