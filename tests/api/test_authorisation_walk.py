@@ -9,11 +9,13 @@ restricted dataset is readable by admins and by ``viewer``/``analyst`` keys of i
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pypdf
 import pytest
 from fastapi.routing import APIRoute
 from starlette.routing import Mount, Route
@@ -66,7 +68,7 @@ PATH_VALUES: dict[str, tuple[str, ...]] = {
 #: Query strings walked on top of the bare route (every export format; both reports' formats).
 QUERIES = {
     "/v1/datasets/{dataset_id}/download": ("format=geojson", "format=csv", "format=geoparquet"),
-    "/v1/screening-jobs/{job_id}/report": ("format=html",),
+    "/v1/screening-jobs/{job_id}/report": ("format=html", "format=pdf"),
     "/v1/datasets": ("q=reserves", "q=sites", "q=secret"),
     "/collections/{collectionId}/items": ("bbox=116,39,117,40",),
 }
@@ -127,9 +129,8 @@ def job_ids(client, keys) -> tuple[str, ...]:
     """One job of each organisation's analyst, both screening a project inside both restricted layers."""
     ids = []
     for token in (keys.analyst_a, keys.analyst_b):
-        response = client.post(
-            "/v1/screening-jobs", json=BODIES[("POST", "/v1/screening-jobs")], headers=header(token)
-        )
+        body = {"projects": [PROJECT], "formats": ["html", "pdf"]}
+        response = client.post("/v1/screening-jobs", json=body, headers=header(token))
         assert response.status_code == 202, response.text
         ids.append(response.json()["id"])
         _wait(client, ids[-1], token)
@@ -148,7 +149,11 @@ def calls(client, job_ids) -> list[Call]:
 
 
 def _text(response: Any) -> str:
+    """Headers and body as text (a PDF's extracted text)."""
     headers = "\n".join(f"{name}: {value}" for name, value in response.headers.items())
+    if response.headers.get("content-type") == "application/pdf":
+        pages = pypdf.PdfReader(io.BytesIO(response.content)).pages
+        return headers + "\n" + "\n".join(page.extract_text() or "" for page in pages)
     return headers + "\n" + response.content.decode("utf-8", errors="replace")
 
 
@@ -209,8 +214,10 @@ def test_a_job_report_credits_only_what_the_job_used(client, keys, job_ids) -> N
         (RESTRICTED_B, RESTRICTED),
         strict=True,
     ):
-        report = client.get(f"/v1/screening-jobs/{job_id}/report?format=html", headers=header(token)).text
-        assert own in report and other not in report
+        report = client.get(f"/v1/screening-jobs/{job_id}/report?format=html", headers=header(token))
+        pdf = client.get(f"/v1/screening-jobs/{job_id}/report?format=pdf", headers=header(token))
+        for text in (report.text, _text(pdf)):
+            assert own in text and other not in text
 
 
 def test_an_app_takes_jobs_after_its_lifespan_ran_again(api_settings, keys) -> None:

@@ -68,7 +68,11 @@ def create_command(
     name: Annotated[str, typer.Argument(help="Who or what the key is for.")],
     role: Annotated[str, typer.Option(help="admin, analyst, viewer or public.")] = "viewer",
     organisation: Annotated[
-        str, typer.Option(help="The organisation whose restricted data it may read.")
+        str,
+        typer.Option(
+            help="Its organisation: a viewer, analyst reads that organisation's restricted data and jobs; "
+            "a public key reads public data only."
+        ),
     ] = "",
     rate: Annotated[
         int | None,
