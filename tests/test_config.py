@@ -36,6 +36,7 @@ def test_every_setting_has_a_variable_that_sets_it() -> None:
         "GREENBRI_API_KEY_RATE_PER_MINUTE": "600",
         "GREENBRI_API_MAX_ITEMS": "500",
         "GREENBRI_WEB_DIR": "~/web",
+        "GREENBRI_TRUSTED_PROXIES": "10.0.0.5, 192.168.1.0/24,::1",
     }
     settings = load_settings(environment)
     assert set(environment) - {"HOME"} == set(ENVIRONMENT_VARIABLES.values())
@@ -52,6 +53,7 @@ def test_every_setting_has_a_variable_that_sets_it() -> None:
     )
     assert settings.api_web_dir == Path("~/web").expanduser()
     assert settings.plans_file == Path("/p/plans.json")
+    assert settings.api_trusted_proxies == ("10.0.0.5/32", "192.168.1.0/24", "::1/128")
 
 
 @pytest.mark.parametrize(
@@ -60,6 +62,8 @@ def test_every_setting_has_a_variable_that_sets_it() -> None:
         ("GREENBRI_MAX_INPUT_BYTES", "lots", "GREENBRI_MAX_INPUT_BYTES='lots' is invalid"),
         ("GREENBRI_HTTP_RETRIES", "0", "GREENBRI_HTTP_RETRIES='0' is invalid"),
         ("GREENBRI_STORE", "oracle://x", "only 'embedded'"),
+        ("GREENBRI_TRUSTED_PROXIES", "10.0.0.5,proxy.local", "'proxy.local' is not an IP address or CIDR"),
+        ("GREENBRI_TRUSTED_PROXIES", "*", "'\\*' is not an IP address"),
     ],
 )
 def test_a_bad_value_names_the_variable(variable: str, value: str, expected: str) -> None:

@@ -33,11 +33,16 @@ _PER_MINUTE``                  clients (per address)
 _MINUTE``
 ``GREENBRI_API_MAX_ITEMS``     largest ``limit`` of an OGC items page        10000
 ``GREENBRI_WEB_DIR``           folder of the web dashboard to serve          the bundled one
+``GREENBRI_TRUSTED_PROXIES``   comma-separated IP addresses or CIDR         none (no proxy header
+                               networks of reverse proxies whose            is trusted)
+                               ``X-Forwarded-For``/``-Proto`` the API
+                               believes
 =============================  ===========================================  =====================
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -65,6 +70,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "api_key_rate_per_minute": "GREENBRI_API_KEY_RATE_PER_MINUTE",
     "api_max_items": "GREENBRI_API_MAX_ITEMS",
     "api_web_dir": "GREENBRI_WEB_DIR",
+    "api_trusted_proxies": "GREENBRI_TRUSTED_PROXIES",
 }
 
 
@@ -93,6 +99,23 @@ class Settings(BaseModel):
     api_key_rate_per_minute: int = Field(default=1200, gt=0)
     api_max_items: int = Field(default=10_000, gt=0)
     api_web_dir: Path | None = None
+    api_trusted_proxies: tuple[str, ...] = ()
+
+    @field_validator("api_trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_networks(cls, value: object) -> tuple[str, ...]:
+        items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+        networks = []
+        for item in (str(part).strip() for part in items):
+            if not item:
+                continue
+            try:
+                networks.append(str(ipaddress.ip_network(item, strict=False)))
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is not an IP address or CIDR network (e.g. 10.0.0.5 or 10.0.0.0/24)"
+                ) from None
+        return tuple(networks)
 
     @field_validator("data_dir", "cache_dir", "standards_dir", "plans_file", "api_web_dir")
     @classmethod

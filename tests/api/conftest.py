@@ -1,5 +1,6 @@
 """A store with real layers (bundled reference layers, Natural Earth lakes through the mirror), a
-public dated layer, a restricted layer owned by organisation ``org-a``, and keys of every role."""
+public dated layer, a restricted layer owned by organisation ``org-a`` and one owned by ``org-b``
+(both around central Beijing), and keys of every role in both organisations."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 RESTRICTED = "org-a-reserves"
+#: The restricted layer of the second organisation (``org-b``).
+RESTRICTED_B = "org-b-sites"
 DATED = "sample-observations"
 #: A polygon around central Beijing: a restricted receptor that a screened project there would hit.
 RESTRICTED_BOX = box(116.30, 39.85, 116.50, 39.98)
@@ -63,6 +66,21 @@ def _add_restricted(store: DatasetStore) -> None:
     store.write_frame_version(record, _provenance("restricted"), frame)
 
 
+def _add_restricted_b(store: DatasetStore) -> None:
+    frame = gpd.GeoDataFrame(
+        {"name": ["Confidential quarry site"]}, geometry=[box(116.35, 39.88, 116.45, 39.95)], crs="EPSG:4326"
+    )
+    record = DatasetRecord(
+        id=RESTRICTED_B,
+        title=Bilingual("Org B sites", "乙机构场地"),
+        theme=Theme.PROTECTED_AREAS,
+        receptor_role=ReceptorRole.PROTECTED_AREA,
+        access=AccessLevel.RESTRICTED,
+        organisation="org-b",
+    )
+    store.write_frame_version(record, _provenance("restricted-b"), frame)
+
+
 def _add_dated(store: DatasetStore) -> None:
     days = pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01"]).tz_localize("UTC")
     frame = gpd.GeoDataFrame(
@@ -81,6 +99,8 @@ class Keys:
     viewer_a: str
     viewer_b: str
     revoked: str
+    analyst_b: str = ""
+    public_a: str = ""
 
 
 @pytest.fixture(scope="session")
@@ -98,6 +118,7 @@ def api_settings(
     )
     fetch_dataset(store, get_connector("natural-earth-lakes"), context)
     _add_restricted(store)
+    _add_restricted_b(store)
     _add_dated(store)
     return settings
 
@@ -110,6 +131,8 @@ def keys(api_settings: Settings) -> Keys:
         "analyst_a": store.create("analyst", "analyst", "org-a")[1],
         "viewer_a": store.create("viewer a", "viewer", "org-a")[1],
         "viewer_b": store.create("viewer b", "viewer", "org-b")[1],
+        "analyst_b": store.create("analyst b", "analyst", "org-b")[1],
+        "public_a": store.create("public a", "public", "org-a")[1],
     }
     revoked, token = store.create("gone", "admin")
     store.revoke(revoked.id)

@@ -5,9 +5,14 @@ like a missing one; keys of its organisation and admins read it; revoked keys ar
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.api.conftest import RESTRICTED, header
+
+from greenbri.services.api.audit import redact_query
 
 SECRET_WORDS = (RESTRICTED, "Secret wetland", "甲机构", "org-a")
 #: Every endpoint that names or reads one dataset; {id} is the dataset.
@@ -147,3 +152,28 @@ def test_audit_log_records_writes_and_restricted_reads(client, keys, api_setting
     assert writes and writes[-1]["status"] == 201 and writes[-1]["role"] == "admin"
     public = [line for line in lines if line["path"] == "/collections/countries/items"]
     assert not public  # public reads are not audited
+
+
+def test_audit_log_never_holds_a_token(client, keys, api_settings) -> None:
+    """A key sent in the query (``?api_key=``, not the way to send it) or pasted into any parameter
+    is redacted in the audit log; the request is still logged with the rest of its query."""
+    client.post(f"/v1/keys?api_key={keys.admin}&note=rotate", json={"name": "q", "role": "viewer"}, headers=header(keys.admin))  # fmt: skip
+    client.get(f"/collections/{RESTRICTED}/items?limit=1&q={keys.viewer_a}", headers=header(keys.viewer_a))
+    text = "".join(path.read_text() for path in sorted((api_settings.data_dir / "audit").glob("*.jsonl")))
+    for token in (keys.admin, keys.viewer_a):
+        assert token not in text and token.split("_", 2)[2] not in text
+    assert "api_key=[redacted]&note=rotate" in text and "limit=1&q=[redacted]" in text
+
+
+@given(
+    name=st.sampled_from(["api_key", "API-KEY", "token", "access_token", "q", "anything"]),
+    key_id=st.from_regex(r"[0-9a-f]{12}", fullmatch=True),
+    secret=st.from_regex(r"[A-Za-z0-9_-]{43}", fullmatch=True),
+    other=st.text(alphabet="abcxyz019", max_size=8),
+)
+def test_redact_query_removes_every_token(name, key_id, secret, other) -> None:
+    query = urlencode([("limit", other), (name, f"gb_{key_id}_{secret}")])
+    redacted = redact_query(query)
+    assert secret not in redacted and f"{name}=" in unquote_plus(redacted)
+    if other:  # the rest of the query is kept
+        assert parse_qsl(redacted)[0] == ("limit", other)

@@ -119,6 +119,19 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
+    # Anything the Content-Security-Policy blocks (in the page or MapLibre's workers) is an error too.
+    tab.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => "
+        "console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`))"
+    )
+    tab.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if "CSP violation" in message.text or "Content Security Policy" in message.text
+            else None
+        ),
+    )
     tab.errors = errors
     yield tab
     context.close()
@@ -133,7 +146,8 @@ def _wait_for_map(page: Any, layers: str = "['countries-fill']") -> int:
 
 
 def test_map_renders_catalog_layers(page: Any, server: str, artifacts: Path) -> None:
-    page.goto(server)
+    response = page.goto(server)
+    assert "worker-src 'self' blob:" in response.headers["content-security-policy"]  # served with it
     count = _wait_for_map(page)
     assert count > 50, count
     layers = page.locator(".layer-list .layer")

@@ -6,9 +6,8 @@ nothing against guessing and would slow every request. A revoked key stays liste
 it was revoked and is refused from then on. The file is re-read when it changes, so keys created
 or revoked with ``greenbri keys`` take effect in a running server.
 
-Roles, from most to least trusted: ``admin`` (everything, every organisation, key management),
-``analyst`` (reads, screening jobs), ``viewer`` (reads), ``public`` (anonymous: public data only).
-A restricted dataset or screening job is visible to admins and to keys of its organisation only.
+Roles and who may read what are :mod:`greenbri.core.access` (the one authorisation rule);
+they are re-exported here for the API's modules.
 """
 
 from __future__ import annotations
@@ -21,62 +20,17 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from greenbri.adapters.stores.files import write_json_atomic
 from greenbri.adapters.stores.locking import write_lock
-from greenbri.core.catalog import AccessLevel, DatasetRecord
+from greenbri.core.access import ANONYMOUS, Principal, Role, may_read_dataset
 from greenbri.core.errors import InputError
 
-__all__ = ["ANONYMOUS", "ApiKey", "AuthenticationError", "KeyStore", "Principal", "Role", "can_read"]
+__all__ = ["ANONYMOUS", "ApiKey", "AuthenticationError", "KeyStore", "Principal", "Role", "may_read_dataset"]
 
 Clock = Callable[[], dt.datetime]
-
-
-class Role(StrEnum):
-    """What a key may do; see the module docstring."""
-
-    ADMIN = "admin"
-    ANALYST = "analyst"
-    VIEWER = "viewer"
-    PUBLIC = "public"
-
-    @property
-    def rank(self) -> int:
-        return {"public": 0, "viewer": 1, "analyst": 2, "admin": 3}[self.value]
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who a request comes from: a key (id, role, organisation) or the anonymous public."""
-
-    key_id: str
-    role: Role
-    organisation: str = ""
-    rate_per_minute: int | None = None
-
-    @property
-    def anonymous(self) -> bool:
-        return not self.key_id
-
-    def at_least(self, role: Role) -> bool:
-        return self.role.rank >= role.rank
-
-
-ANONYMOUS = Principal(key_id="", role=Role.PUBLIC)
-
-
-def can_read(principal: Principal, access: AccessLevel | str, organisation: str) -> bool:
-    """Whether ``principal`` may see a resource with this access level and organisation."""
-    if AccessLevel(access) is AccessLevel.PUBLIC or principal.role is Role.ADMIN:
-        return True
-    return bool(organisation) and principal.organisation == organisation and not principal.anonymous
-
-
-def can_read_dataset(principal: Principal, record: DatasetRecord) -> bool:
-    return can_read(principal, record.access, record.organisation)
 
 
 class AuthenticationError(Exception):

@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from greenbri.bootstrap import build_store
 from greenbri.config import Settings
@@ -42,6 +43,7 @@ from greenbri.services.api.routers import (
     stations,
     tiles,
 )
+from greenbri.services.api.security_headers import SecurityHeadersMiddleware
 
 __all__ = ["ROUTERS", "create_app"]
 
@@ -92,6 +94,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        jobs.start(context)
         yield
         jobs.stop(context)
         context.features.close()
@@ -112,6 +115,10 @@ def create_app(
     app.state.context = context
     install_problem_handlers(app)
     app.middleware("http")(access_middleware)
+    # Added last, so it runs first: the client address the rate limits and the audit log use is the
+    # connecting peer, or what a configured proxy says it forwarded for (never a header from anyone).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(options.trusted_proxies))
+    app.add_middleware(SecurityHeadersMiddleware)
     for module in ROUTERS:
         app.include_router(module.router)
     _install_openapi(app)

@@ -19,7 +19,7 @@ from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.config import Settings
 from greenbri.core.catalog import AccessLevel, DatasetKind, DatasetRecord
 from greenbri.core.errors import DatasetNotFoundError
-from greenbri.services.api.access import KeyStore, Principal, Role, can_read_dataset
+from greenbri.services.api.access import KeyStore, Principal, Role, may_read_dataset
 from greenbri.services.api.audit import AuditLog
 from greenbri.services.api.features import FeatureReader
 from greenbri.services.api.limits import RateLimiter
@@ -41,19 +41,29 @@ class ApiOptions:
 
     ``anonymous_rate_per_minute``: requests per minute per client address without a key;
     ``key_rate_per_minute``: the default of new keys; ``max_items``: the largest OGC ``limit``;
-    ``web_dir``: static files served at ``/dashboard`` (the web dashboard), if the folder exists.
+    ``web_dir``: static files served at ``/dashboard`` (the web dashboard), if the folder exists;
+    ``trusted_proxies``: addresses or CIDR networks whose ``X-Forwarded-For`` names the client
+    (``GREENBRI_TRUSTED_PROXIES``); from anyone else the header is ignored.
     """
 
     anonymous_rate_per_minute: int = 300
     key_rate_per_minute: int = 1200
     max_items: int = 10_000
     web_dir: Path | None = None
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> ApiOptions:
+        names = (
+            "anonymous_rate_per_minute",
+            "key_rate_per_minute",
+            "max_items",
+            "web_dir",
+            "trusted_proxies",
+        )
         values = {
             name: getattr(settings, f"api_{name}")
-            for name in ("anonymous_rate_per_minute", "key_rate_per_minute", "max_items", "web_dir")
+            for name in names
             if getattr(settings, f"api_{name}", None) is not None
         }
         return cls(**{**values, **overrides})
@@ -133,7 +143,7 @@ def visible_datasets(request: Request, kind: DatasetKind | None = None) -> list[
     return [
         record
         for record in get_context(request).datasets()
-        if can_read_dataset(principal, record) and (kind is None or record.kind is kind)
+        if may_read_dataset(principal, record) and (kind is None or record.kind is kind)
     ]
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from greenbri.adapters.stores.files import write_json_atomic
-from greenbri.services.api.access import Principal, Role
+from greenbri.core.access import Principal, may_read_job
 from greenbri.usecases.project_inputs import ProjectInput
 
 __all__ = ["Job", "JobRunner"]
@@ -45,13 +45,7 @@ class Job:
     reports: tuple[str, ...] = field(default_factory=tuple)
 
     def visible_to(self, principal: Principal) -> bool:
-        if principal.role is Role.ADMIN:
-            return True
-        if principal.anonymous:
-            return False
-        return (bool(self.organisation) and self.organisation == principal.organisation) or (
-            self.created_by == principal.key_id
-        )
+        return may_read_job(principal, self.organisation, self.created_by)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -70,6 +64,7 @@ class JobRunner:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="greenbri-job")
+        self._stopped = False
         self._load()
 
     def _now(self) -> str:
@@ -142,5 +137,11 @@ class JobRunner:
         with self._lock:
             return sorted(self._jobs.values(), key=lambda job: (job.created_at, job.id))
 
+    @property
+    def stopped(self) -> bool:
+        """Whether :meth:`shutdown` was called (no job can be submitted any more)."""
+        return self._stopped
+
     def shutdown(self) -> None:
+        self._stopped = True
         self._executor.shutdown(wait=False, cancel_futures=True)

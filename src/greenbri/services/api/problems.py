@@ -37,6 +37,7 @@ from starlette.exceptions import HTTPException
 
 from greenbri.core import errors
 from greenbri.core.aqi.errors import AqiStandardError
+from greenbri.services.api.audit import redact
 
 __all__ = [
     "PROBLEM_RESPONSES",
@@ -139,7 +140,7 @@ async def _greenbri_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, errors.GreenbriError)
     status, slug = _for_error(error)
     if status >= 500 and status != 503:
-        logger.error("%s on %s: %s", type(error).__name__, request.url.path, error)
+        logger.error("%s on %s: %s", type(error).__name__, redact(request.url.path), error)
         return problem_response(status, slug, _HIDDEN, instance=request.url.path)
     detail = error.message if error.hint else str(error)
     if isinstance(error, errors.InputError | errors.StandardError):
@@ -175,7 +176,7 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-    logger.exception("unexpected error on %s", request.url.path, exc_info=error)
+    logger.exception("unexpected error on %s", redact(request.url.path), exc_info=error)
     return problem_response(500, "internal-error", _HIDDEN, instance=request.url.path)
 
 

@@ -17,7 +17,7 @@ from greenbri.core.errors import GreenbriError, InputError
 from greenbri.core.screening.project import Project, project_from_mapping
 from greenbri.core.screening.rules_files import load_rules
 from greenbri.core.screening.stack import strictest_stack_check
-from greenbri.services.api.access import Principal, can_read_dataset
+from greenbri.services.api.access import Principal, may_read_dataset
 from greenbri.services.api.context import ApiContext
 from greenbri.usecases.project_inputs import ProjectInput, RowFailure
 from greenbri.usecases.screening import LoadedLayer, load_receptor_layers
@@ -79,4 +79,4 @@ def layers_for(context: ApiContext, principal: Principal) -> list[LoadedLayer]:
     every: list[LoadedLayer] = context.memoised(
         f"receptor-layers|{context.catalog_stamp()}", lambda: load_receptor_layers(context.store)
     )
-    return [item for item in every if can_read_dataset(principal, item.record)]
+    return [item for item in every if may_read_dataset(principal, item.record)]

@@ -57,7 +57,9 @@ def serve_command(
     console.print(
         f"data directory 数据目录: {settings.data_dir}  (Ctrl-C to stop / 按 Ctrl-C 停止)", highlight=False
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app
+    # believes it only from GREENBRI_TRUSTED_PROXIES (services/api/app.py).
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 @keys_app.command("create")
@@ -66,7 +68,11 @@ def create_command(
     name: Annotated[str, typer.Argument(help="Who or what the key is for.")],
     role: Annotated[str, typer.Option(help="admin, analyst, viewer or public.")] = "viewer",
     organisation: Annotated[
-        str, typer.Option(help="The organisation whose restricted data it may read.")
+        str,
+        typer.Option(
+            help="Its organisation: a viewer, analyst reads that organisation's restricted data and jobs; "
+            "a public key reads public data only."
+        ),
     ] = "",
     rate: Annotated[
         int | None,

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
 from greenbri.adapters.stores.interface import DatasetStore
+from greenbri.core.access import LOCAL_USER, Principal, may_read_dataset
 from greenbri.core.catalog import DatasetKind, DatasetRecord
 from greenbri.core.errors import GreenbriError
 from greenbri.core.screening.hits import ReceptorHit
@@ -84,13 +85,22 @@ def _store_geometries(store: DatasetStore) -> Callable[[str, int], Any]:
     return read
 
 
-def report_inputs(store: DatasetStore, *, bands_m: tuple[float, ...] = DEFAULT_BANDS_M) -> ReportInputs:
+def report_inputs(
+    store: DatasetStore,
+    *,
+    bands_m: tuple[float, ...] = DEFAULT_BANDS_M,
+    principal: Principal = LOCAL_USER,
+    used: Collection[str] | None = None,
+) -> ReportInputs:
     """Receptor geometries (read lazily, once per dataset version), countries and catalog records.
 
-    ``countries`` is None when the store has no ``countries`` vector layer (the map then has no
-    outlines and countries are shown by code).
+    Only records ``principal`` may read (:func:`~greenbri.core.access.may_read_dataset`) are
+    given, and of those only the datasets the screening used (``used``: ids or ``id@vN``
+    references, e.g. ``portfolio.datasets``; None: every receptor layer) and the countries layer.
+    ``countries`` is None when the store has no ``countries`` vector layer the principal may read
+    (the map then has no outlines and countries are shown by code).
     """
-    records = {record.id: record for record in store.list_datasets()}
+    records = {record.id: record for record in store.list_datasets() if may_read_dataset(principal, record)}
     countries_record = records.get(COUNTRIES_DATASET)
     countries = None
     if (
@@ -99,9 +109,13 @@ def report_inputs(store: DatasetStore, *, bands_m: tuple[float, ...] = DEFAULT_B
         and countries_record.latest.kind is DatasetKind.VECTOR_LAYER
     ):
         countries = store.read(COUNTRIES_DATASET)
-    used = {
+    wanted = None if used is None else {reference.split("@", 1)[0] for reference in used}
+    credited = {
         key: record
         for key, record in records.items()
-        if record.receptor_role is not None or key == COUNTRIES_DATASET
+        if key == COUNTRIES_DATASET
+        or (record.receptor_role is not None and (wanted is None or key in wanted))
     }
-    return ReportInputs(_store_geometries(store), countries if countries is not None else None, used, bands_m)
+    return ReportInputs(
+        _store_geometries(store), countries if countries is not None else None, credited, bands_m
+    )

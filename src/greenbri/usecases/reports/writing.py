@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from greenbri.adapters.stores.interface import DatasetStore
+from greenbri.core.access import LOCAL_USER, Principal
 from greenbri.core.errors import InputError
 from greenbri.usecases.reports.documents import portfolio_report, project_report
 from greenbri.usecases.reports.inputs import ReportInputs, report_inputs
@@ -56,8 +57,13 @@ def _write(html: str, stem: Path, formats: Sequence[str]) -> list[Path]:
     return written
 
 
-def _inputs(store: DatasetStore, layers: Sequence[LoadedLayer] | None) -> ReportInputs:
-    inputs = report_inputs(store)
+def _inputs(
+    store: DatasetStore,
+    portfolio: PortfolioScreening,
+    layers: Sequence[LoadedLayer] | None,
+    principal: Principal,
+) -> ReportInputs:
+    inputs = report_inputs(store, principal=principal, used=portfolio.datasets)
     if not layers:
         return inputs
     in_memory = {(item.layer.dataset_id, item.layer.version): item.layer.geometries for item in layers}
@@ -73,12 +79,14 @@ def write_reports(
     formats: Sequence[str] = ("html",),
     language: str = "en",
     progress: Callable[[str], None] | None = None,
+    principal: Principal = LOCAL_USER,
 ) -> list[Path]:
     """Write the portfolio report and each project's report as HTML and/or PDF; return the paths.
 
     ``layers`` are the receptor layers the screening used (their geometries draw the maps; None
-    reads them from the store). A PDF takes seconds per project (WeasyPrint), HTML a fraction of a
-    second.
+    reads them from the store). The sources tables credit only the datasets the screening used
+    and ``principal`` may read (the caller of an API job; the command line's user by default), plus
+    the countries layer. A PDF takes seconds per project (WeasyPrint), HTML a fraction of a second.
     """
     check_language(language)
     wanted = [name for name in REPORT_FORMATS if name in formats]
@@ -88,7 +96,7 @@ def write_reports(
         )
     folder = Path(folder)
     (folder / "projects").mkdir(parents=True, exist_ok=True)
-    inputs = _inputs(store, layers)
+    inputs = _inputs(store, portfolio, layers, principal)
     summary = portfolio_report(
         portfolio, countries=inputs.countries, datasets=inputs.datasets, language=language
     )

@@ -1,7 +1,8 @@
 """Portfolio screening as background jobs: submit, follow progress, fetch the result and the report.
 
-A job is visible to admins, to keys of the organisation that submitted it, and to the key that
-submitted it; to anyone else it does not exist (404).
+A job is visible to admins, to viewer (or higher) keys of the organisation that submitted it, and
+to the key that submitted it (:func:`greenbri.core.access.may_read_job`); to anyone else it does not
+exist (404). Its screening and its reports use only the layers its submitter may read.
 """
 
 from __future__ import annotations
@@ -52,7 +53,11 @@ JobId = Annotated[str, Path(description="A job id", max_length=64)]
 
 
 def start(context: ApiContext) -> None:
-    context.cache["jobs|"] = JobRunner(context.settings.data_dir / "jobs")
+    """A job runner for the app, unless it has a live one (an app whose lifespan ran and ended,
+    as ASGI test clients do per call, gets a new one instead of refusing every job)."""
+    runner: JobRunner | None = context.cache.get("jobs|")
+    if runner is None or runner.stopped:
+        context.cache["jobs|"] = JobRunner(context.settings.data_dir / "jobs")
 
 
 def stop(context: ApiContext) -> None:
@@ -100,7 +105,7 @@ def _work(request: Request, projects: ProjectInput) -> Callable[..., tuple[dict[
             progress(done[0])
 
         outcome = screen_portfolio(context.store, projects, rules_of(context), stack_check=stack_check_on(context, day), layers=layers, today=day, progress=advance)  # fmt: skip
-        written = write_reports(context.store, outcome, layers, folder / "reports", formats=list(job.formats), language=job.language)  # fmt: skip
+        written = write_reports(context.store, outcome, layers, folder / "reports", formats=list(job.formats), language=job.language, principal=principal)  # fmt: skip
         return outcome.to_dict(), [path.relative_to(folder).as_posix() for path in written]
 
     return work
