@@ -48,6 +48,8 @@ PROJECT = {
     },
 }
 DATASET_IDS = (RESTRICTED, RESTRICTED_B, "countries")
+#: A plan item whose status history cites each organisation's restricted layer (fixture below).
+PLAN_ITEM = "p2017.kp20"
 #: Values for every path parameter of the API; a route with a parameter not named here fails the walk.
 PATH_VALUES: dict[str, tuple[str, ...]] = {
     "collectionId": DATASET_IDS,
@@ -63,6 +65,7 @@ PATH_VALUES: dict[str, tuple[str, ...]] = {
     "iso3": ("CHN",),
     "station_id": ("cnemc-1001A",),
     "alert_id": ("no-such-alert",),
+    "item_id": (PLAN_ITEM,),
     # job_id: filled from the jobs the two analysts ran (fixture below)
 }
 #: Query strings walked on top of the bare route (every export format; both reports' formats).
@@ -71,6 +74,7 @@ QUERIES = {
     "/v1/screening-jobs/{job_id}/report": ("format=html", "format=pdf"),
     "/v1/datasets": ("q=reserves", "q=sites", "q=secret"),
     "/collections/{collectionId}/items": ("bbox=116,39,117,40",),
+    "/v1/plans/evaluation": ("as_of=2099-12-31",),
 }
 BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/screenings"): PROJECT,
@@ -138,7 +142,20 @@ def job_ids(client, keys) -> tuple[str, ...]:
 
 
 @pytest.fixture(scope="module")
-def calls(client, job_ids) -> list[Call]:
+def plan_records(client, keys) -> None:
+    """Each organisation's analyst records a plan status citing its own restricted layer as evidence."""
+    for token, dataset in ((keys.analyst_a, RESTRICTED), (keys.analyst_b, RESTRICTED_B)):
+        body = {
+            "status": "in_progress",
+            "evidence": [{"kind": "dataset_version", "reference": f"{dataset}@v1"}],
+            "as_of": "2025-06-30" if dataset == RESTRICTED else "2025-07-31",
+        }
+        response = client.post(f"/v1/plans/items/{PLAN_ITEM}/records", json=body, headers=header(token))
+        assert response.status_code == 201, response.text
+
+
+@pytest.fixture(scope="module")
+def calls(client, job_ids, plan_records) -> list[Call]:
     values = {**PATH_VALUES, "job_id": job_ids}
     found = []
     for method, template in sorted(set(every_route(client.app))):

@@ -3,7 +3,7 @@ recording a status (analyst or admin; audit-logged).
 
 The verbs are :mod:`greenbri.usecases.plans` (the same as ``greenbri plans``). Access goes
 through the one rule (:func:`~greenbri.services.api.context.require_role` and
-:func:`~greenbri.services.api.access.can_read_dataset`): evidence that cites a restricted dataset
+:func:`~greenbri.core.access.may_read_dataset`): evidence that cites a restricted dataset
 the caller may not see is shown as ``restricted`` with no detail, and who recorded a status is
 shown to key holders only. Over HTTP, evidence may not name
 a file on the server (``document``); use ``link`` or a ``dataset_version`` of an imported document.
@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from greenbri.bootstrap import build_plan_stores
 from greenbri.core.errors import InputError
-from greenbri.services.api.access import Role, can_read_dataset
+from greenbri.services.api.access import Role, may_read_dataset
 from greenbri.services.api.context import get_context, get_principal, require_role
 from greenbri.services.api.documentation import OBJECT, ok, schema_of
 from greenbri.services.api.problems import PROBLEM_RESPONSES
@@ -71,7 +71,7 @@ def _existing(request: Request, item_id: str) -> PlanStores:
 
 def _readable(request: Request) -> set[str]:
     principal = get_principal(request)
-    return {record.id for record in get_context(request).datasets() if can_read_dataset(principal, record)}
+    return {record.id for record in get_context(request).datasets() if may_read_dataset(principal, record)}
 
 
 def _visible(evidence: list[dict[str, Any]], readable: set[str]) -> list[dict[str, Any]]:
