@@ -191,7 +191,8 @@ def _decide_ozone(
     candidates = {
         column: _usable(loaded.numbers[column][rows], "o3", "ug/m3") for column in _OZONE_CANDIDATES
     }
-    return choose_hourly_ozone(days, hourly, candidates, loaded.numbers["aqi"][rows], primary)
+    daily = {"so2": _usable(loaded.numbers["so2_24h"][rows], "so2", "ug/m3")}
+    return choose_hourly_ozone(days, hourly, candidates, loaded.numbers["aqi"][rows], primary, daily=daily)
 
 
 def _decision_messages(

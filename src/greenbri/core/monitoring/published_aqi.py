@@ -30,6 +30,7 @@ from numpy.typing import ArrayLike, NDArray
 from greenbri.core.aqi.coverage import CoveredAqi, compute_aqi_where_covered
 
 __all__ = [
+    "REAL_TIME_DAILY_KEYS",
     "REAL_TIME_KEYS",
     "OzoneDecision",
     "choose_hourly_ozone",
@@ -51,6 +52,12 @@ REAL_TIME_KEYS: Mapping[str, Mapping[str, tuple[str, str]]] = {
     },
     "us": {"pm25": ("pm25_24h", "ug/m3"), "pm10": ("pm10_24h", "ug/m3")},
 }
+#: 24-hour means the real-time report also takes: ``cn`` SO2, whose 1-hour value above 800 ug/m3 is not
+#: indexed and is reported from the 24-hour mean instead (HJ 633-2012 Table 1, note (2)).
+REAL_TIME_DAILY_KEYS: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "cn": {"so2": ("so2_24h", "ug/m3")},
+    "us": {},
+}
 
 
 def real_time_aqi(
@@ -58,11 +65,17 @@ def real_time_aqi(
     days: ArrayLike,
     hourly: Mapping[str, ArrayLike],
     *,
+    daily: Mapping[str, ArrayLike] | None = None,
     fallback_engine: str | None = None,
 ) -> CoveredAqi:
-    """The real-time AQI of hourly values (parameter -> values in the engine's units), by local day."""
+    """The real-time AQI of hourly values (parameter -> values in the engine's units), by local day.
+
+    ``daily`` holds the 24-hour means ending at the same hour of :data:`REAL_TIME_DAILY_KEYS`.
+    """
     keys = REAL_TIME_KEYS[standard]
     concentrations = {keys[parameter][0]: values for parameter, values in hourly.items() if parameter in keys}
+    extra = REAL_TIME_DAILY_KEYS[standard]
+    concentrations |= {extra[name][0]: values for name, values in (daily or {}).items() if name in extra}
     return compute_aqi_where_covered(standard, days, concentrations, fallback_engine=fallback_engine)
 
 
@@ -128,6 +141,8 @@ def choose_hourly_ozone(
     candidates: Mapping[str, ArrayLike],
     published_aqi: ArrayLike,
     published_primary: Sequence[tuple[str, ...] | None],
+    *,
+    daily: Mapping[str, ArrayLike] | None = None,
 ) -> OzoneDecision:
     """Decide which of ``candidates`` (column -> values, the labelled hourly column first) is hourly ozone.
 
@@ -141,7 +156,7 @@ def choose_hourly_ozone(
     matched: dict[str, NDArray[np.bool_]] = {}
     results: dict[str, CoveredAqi] = {}
     for column, values in candidates.items():
-        results[column] = real_time_aqi("cn", days, {**hourly, "o3": values})
+        results[column] = real_time_aqi("cn", days, {**hourly, "o3": values}, daily=daily)
         matched[column] = reproduces(results[column], published, published_primary)
         counts[column] = int(matched[column].sum())
     chosen = max(counts, key=lambda column: counts[column])  # first of the best: labels win a tie
