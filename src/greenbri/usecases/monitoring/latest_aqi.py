@@ -34,7 +34,12 @@ from greenbri.adapters.monitoring.cnemc import PRIMARY_NAMES
 from greenbri.adapters.monitoring.store import ReadingsStore
 from greenbri.core.aqi import nowcast
 from greenbri.core.aqi.coverage import CoveredAqi
-from greenbri.core.monitoring.published_aqi import REAL_TIME_KEYS, real_time_aqi
+from greenbri.core.monitoring.published_aqi import (
+    REAL_TIME_DAILY_KEYS,
+    REAL_TIME_KEYS,
+    as_published_keys,
+    real_time_aqi,
+)
 from greenbri.core.monitoring.readings import PARAMETERS
 from greenbri.core.units import convert
 from greenbri.usecases.monitoring.readings_scan import DEFAULT_EXCLUDED_FLAGS
@@ -80,8 +85,12 @@ def _connect(store: ReadingsStore) -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def _latest_rows(connection: duckdb.DuckDBPyConnection, parameters: tuple[str, ...]) -> list[tuple[Any, ...]]:
-    """(station, parameter, value, unit, hour start) of each station's latest hour."""
+def _latest_rows(
+    connection: duckdb.DuckDBPyConnection, parameters: tuple[str, ...], daily_parameters: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    """(station, parameter, value, unit, hour start, averaging) of each station's latest hour: its
+    hourly values and the 24-hour means of ``daily_parameters`` ending at the same hour."""
+    daily = ", ".join(f"'{name}'" for name in daily_parameters)
     wanted = ", ".join(f"'{name}'" for name in (*parameters, "aqi"))
     pollutants = ", ".join(f"'{name}'" for name in parameters)
     return connection.execute(
@@ -94,9 +103,15 @@ def _latest_rows(connection: duckdb.DuckDBPyConnection, parameters: tuple[str, .
             SELECT station_id, max(time_utc) AS time_utc FROM hourly
             WHERE parameter IN ({pollutants}) GROUP BY station_id
         )
-        SELECT h.station_id, h.parameter, h.value, h.unit, h.time_utc
+        SELECT h.station_id, h.parameter, h.value, h.unit, h.time_utc, '1h' AS averaging
         FROM hourly h JOIN latest l USING (station_id, time_utc)
-        ORDER BY h.station_id, h.parameter
+        UNION ALL
+        SELECT r.station_id, r.parameter, r.value, r.unit, l.time_utc, '24h' AS averaging
+        FROM readings r JOIN latest l
+          ON r.station_id = l.station_id AND r.time_utc = l.time_utc - INTERVAL 23 HOUR
+        WHERE r.averaging = '24h' AND r.parameter IN ({daily or "NULL"}) AND r.value IS NOT NULL
+          AND (r.qa_flags & {DEFAULT_EXCLUDED_FLAGS}) = 0
+        ORDER BY 1, 2, 6
         """
     ).fetchall()
 
@@ -181,7 +196,7 @@ def _comparison(
     if not_computed is not None:
         return None, not_computed
     expected = _published_primary(publication.get("primary_pollutant"))
-    if aqi == published and (expected is None or expected == primary):
+    if aqi == published and (expected is None or expected == as_published_keys(primary)):
         return True, None
     if missing:
         names = ", ".join(PARAMETERS[name][0] for name in missing)
@@ -211,14 +226,14 @@ def latest_aqi(
     keys = REAL_TIME_KEYS[standard]
     connection = _connect(store)
     try:
-        rows = _latest_rows(connection, tuple(keys))
+        rows = _latest_rows(connection, tuple(keys), tuple(REAL_TIME_DAILY_KEYS[standard]))
         stations = sorted({str(row[0]) for row in rows})
         hours: list[dt.datetime] = [dt.datetime.min.replace(tzinfo=dt.UTC)] * len(stations)
         position = {station: number for number, station in enumerate(stations)}
-        for station, _parameter, _value, _unit, time in rows:
+        for station, _parameter, _value, _unit, time, _averaging in rows:
             hours[position[station]] = time
         publications = _publications(connection, stations, hours) if stations else {}
-        measured, published, raw = _measured(rows, position, keys, reference_conditions)
+        measured, daily, published, raw = _measured(rows, position, standard, reference_conditions)
         if standard == "us" and stations:
             for parameter in keys:
                 values, units = _nowcasts(connection, stations, hours, parameter)
@@ -231,7 +246,7 @@ def latest_aqi(
         return LatestAqi(standard, [], _summary([]))
     offset = dt.timedelta(hours=utc_offset_hours)
     days = np.array([(hour + offset).date() for hour in hours], dtype="datetime64[D]")
-    covered = real_time_aqi(standard, days, measured, fallback_engine=fallback_engine)
+    covered = real_time_aqi(standard, days, measured, daily=daily, fallback_engine=fallback_engine)
     records = [
         _record(standard, covered, station, number, hours[number], published[number], raw[station],
                 publications.get(station, {}), [p for p in keys if p not in raw[station]])
@@ -243,23 +258,34 @@ def latest_aqi(
 def _measured(
     rows: list[tuple[Any, ...]],
     position: dict[str, int],
-    keys: Any,
+    standard: str,
     reference_conditions: str,
-) -> tuple[dict[str, NDArray[np.float64]], NDArray[np.float64], dict[str, dict[str, Any]]]:
-    """Hourly values per parameter in the engine's units, the published AQI, and the values as stored."""
-    measured = {parameter: np.full(len(position), np.nan) for parameter in keys}
+) -> tuple[
+    dict[str, NDArray[np.float64]],
+    dict[str, NDArray[np.float64]],
+    NDArray[np.float64],
+    dict[str, dict[str, Any]],
+]:
+    """Hourly values and 24-hour means per parameter in the engine's units, the published AQI, and the
+    hourly values as stored."""
+    tables = {"1h": REAL_TIME_KEYS[standard], "24h": REAL_TIME_DAILY_KEYS[standard]}
+    values: dict[str, dict[str, NDArray[np.float64]]] = {
+        averaging: {parameter: np.full(len(position), np.nan) for parameter in keys}
+        for averaging, keys in tables.items()
+    }
     published = np.full(len(position), np.nan)
     raw: dict[str, dict[str, Any]] = {station: {} for station in position}
-    for station, parameter, value, unit, _time in rows:
+    for station, parameter, value, unit, _time, averaging in rows:
         number = position[station]
         if parameter == "aqi":
             published[number] = value
             continue
-        raw[station][parameter] = {"value": value, "unit": unit}
-        target = keys[parameter][1]
+        if averaging == "1h":
+            raw[station][parameter] = {"value": value, "unit": unit}
+        target = tables[averaging][parameter][1]
         converted = convert([value], unit, target, pollutant=parameter, conditions=reference_conditions)
-        measured[parameter][number] = float(converted[0])
-    return measured, published, raw
+        values[averaging][parameter][number] = float(converted[0])
+    return values["1h"], values["24h"], published, raw
 
 
 def _record(
