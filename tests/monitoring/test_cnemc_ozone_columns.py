@@ -14,8 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from greenbri.adapters.monitoring.store import ReadingsStore
 from greenbri.core.monitoring.readings import QaFlag
 from greenbri.usecases.monitoring.ingest import ingest_files

@@ -89,7 +89,7 @@ def test_rows_without_a_published_aqi_say_so(latest: LatestAqi) -> None:
     assert all(row["aqi"] is not None for row in unpublished)
 
 
-def test_ozone_is_primary_at_2676A_from_the_column_labelled_24h(
+def test_ozone_is_primary_at_station_2676a_from_the_column_labelled_24h(
     ingested, latest: LatestAqi, published
 ) -> None:
     source = published["2676A"]
