@@ -10,12 +10,16 @@ rounded up, clause 4.2.6 of the 2026 text / the 2012 practice the published file
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from typer.testing import CliRunner
+
 from greenbri.adapters.monitoring.store import ReadingsStore
 from greenbri.core.monitoring.readings import QaFlag
+from greenbri.services.cli.main import app
 from greenbri.usecases.monitoring.ingest import ingest_files
 from greenbri.usecases.monitoring.latest_aqi import latest_aqi
 
@@ -166,3 +170,20 @@ def test_a_date_before_any_engine_is_not_checked_and_not_computed(shared_data: P
     # not the hour's ozone in this file) reproduces only the rows ozone does not decide.
     fallback = latest_aqi(store, "cn", fallback_engine="hj633-2012").summary
     assert (fallback["not_computed"], fallback["matches_published"]) == (0, 1619)
+
+
+def test_the_ingest_report_and_monitor_latest_on_the_command_line(shared_data: Path, data_dir: Path) -> None:
+    runner = CliRunner()
+    empty = runner.invoke(app, ["monitor", "latest"])
+    assert empty.exit_code == 0 and "NO DATA" in empty.stdout and "greenbri monitor ingest" in empty.stdout
+    path = str(shared_data / "air" / "cnemc" / "2022-01-15T08.csv")
+    shown = runner.invoke(app, ["monitor", "ingest", path, "--format", "cnemc"])
+    assert shown.exit_code == 0, shown.output
+    assert "hourly ozone from 'o3_24h' (the file's ozone labels are swapped)" in shown.stdout
+    assert "every published AQI reproduced" in shown.stdout
+    again = json.loads(runner.invoke(app, ["monitor", "ingest", path, "--format", "cnemc", "--json"]).stdout)
+    assert again["files"][0]["created"] is False  # the same file: nothing new, the provenance still shown
+    assert again["files"][0]["provenance"]["hourly_ozone"]["hourly_ozone_column"] == "o3_24h"
+    table = runner.invoke(app, ["monitor", "latest"])
+    assert table.exit_code == 0
+    assert "1,718 stations; published AQI 1,705: 1,705 equal, 0 differ, 0 not compared" in table.stdout

@@ -57,6 +57,13 @@ def latest_command(
     if json_output:
         print_json(latest.to_dict())
         return
+    if not latest.rows:
+        console.out(
+            "NO DATA 无数据: no station has a valid hourly value of an AQI pollutant. Ingest readings first, "
+            "e.g. greenbri monitor ingest FILE.csv --format cnemc",
+            highlight=False,
+        )
+        return
     stations = store.stations().select(["station_id", "name_zh", "name_en"]).to_pylist()
     names = {row["station_id"]: row["name_zh"] or row["name_en"] or "" for row in stations}
     print_table(
