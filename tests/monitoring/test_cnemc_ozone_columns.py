@@ -187,3 +187,13 @@ def test_the_ingest_report_and_monitor_latest_on_the_command_line(shared_data: P
     table = runner.invoke(app, ["monitor", "latest"])
     assert table.exit_code == 0
     assert "1,718 stations; published AQI 1,705: 1,705 equal, 0 differ, 0 not compared" in table.stdout
+
+
+def test_an_unknown_primary_pollutant_name_is_reported(shared_data: Path, tmp_path: Path) -> None:
+    path = _copy(
+        shared_data, tmp_path / "name.csv", lambda rows: _row(rows, "1001A").update(primarypollutant="PM2.5")
+    )
+    _, report = _ingest(path, tmp_path / "data")
+    warned = [m for m in report.files[0].messages if m.column == "primarypollutant"]
+    assert len(warned) == 1 and "PM2.5" in warned[0].message and "in 1 rows only the AQI" in warned[0].message
+    assert report.files[0].provenance["hourly_ozone"]["status"] == "reproduced"  # its AQI, 92, still follows

@@ -220,6 +220,22 @@ def _decision_messages(
             + f": published AQI reproduced in {counts} of {decision.published_rows:,} rows that publish one"
         )
     messages = [RowMessage(source, None, summary, "warning", column=decision.column)]
+    texts = loaded.texts["primarypollutant"].take(pa.array(rows)).to_pylist()
+    unknown = sorted(
+        {name.strip() for text in texts for name in (text or "").split(",") if name.strip()}
+        - set(PRIMARY_NAMES)
+    )
+    if unknown:
+        messages.append(
+            RowMessage(
+                source,
+                None,
+                f"primary pollutant name(s) {', '.join(unknown)} not known to greenbri: in "
+                f"{sum(item is None for item in primary):,} rows only the AQI is compared, not the primary pollutant",
+                "warning",
+                column="primarypollutant",
+            )
+        )
     result = decision.computed.result
     published = loaded.numbers["aqi"][rows]
     for position in np.flatnonzero(decision.mismatched).tolist():
