@@ -113,7 +113,7 @@ def test_daily_mean_aqi_and_exceedances_match_the_file(client, dongsi) -> None:
     body = marked.json()
     assert [day["aqi"] is None for day in body["days"]] == [True, True, False]
     assert body["days"][0]["category_en"] == "NOT COMPUTED" and body["days"][0]["category_zh"] == "未计算"
-    assert body["days"][0]["not_computed"].startswith("no cn AQI engine covers 2015-12-30")
+    assert body["days"][0]["not_computed"].startswith("no cn AQI engine covers dates before 2016-01-01")
     assert "--fallback-engine hj633-2012" in body["days"][0]["not_computed"]
     assert body["days"][2]["engine"] == "hj633-2012" and body["days"][2]["not_computed"] is None
     assert (body["summary"]["computed"], body["summary"]["not_computed"]) == (1, 2)

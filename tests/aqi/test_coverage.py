@@ -24,7 +24,7 @@ def test_days_before_every_engine_are_marked_and_the_rest_computed() -> None:
     assert covered.result.category[0] == NO_DATA and covered.result.engine_at(0) == ""
     assert covered.result.engine_at(1) == "hj633-2012" and covered.result.primary_keys(1) == ("pm25_24h",)
     reason = covered.reason_at(0)
-    assert reason is not None and reason.startswith("no cn AQI engine covers 1990-01-01")
+    assert reason is not None and reason.startswith("no cn AQI engine covers dates before ")
     assert "--fallback-engine" in reason and covered.reason_at(1) is None
     assert covered.reason_counts() == {reason: 2} and covered.not_computed_count == 2
     with pytest.raises(AqiStandardError):  # what compute_aqi does with the same input
@@ -73,3 +73,16 @@ def test_computed_elements_equal_compute_aqi_and_the_others_are_refused_by_it(ro
             assert covered.reason_at(position)
             with pytest.raises(AqiStandardError):
                 compute_aqi(standard, day, one)
+
+
+def test_the_spans_no_engine_covers_are_named_once_each() -> None:
+    from dataclasses import replace
+
+    from greenbri.core.aqi.cn_hj633 import HJ633_2012, HJ633_2026
+    from greenbri.core.aqi.coverage import _gaps
+
+    closed = replace(HJ633_2026, effective_from=dt.date(2026, 3, 1), effective_to=dt.date(2030, 12, 31))
+    early = replace(HJ633_2012, effective_to=dt.date(2020, 1, 1))
+    words = [text for _, _, text in _gaps((early, closed))]
+    assert words == ["before 2016-01-01", "from 2020-01-02 to 2026-02-28", "from 2031-01-01"]
+    assert [text for _, _, text in _gaps((HJ633_2012, HJ633_2026))] == ["before 2016-01-01"]

@@ -158,7 +158,7 @@ def test_a_date_before_any_engine_is_not_checked_and_not_computed(shared_data: P
         "o3",
         1705,
     )
-    assert "no cn AQI engine covers 2015-06-01" in ozone["reason"]
+    assert "no cn AQI engine covers dates before 2016-01-01" in ozone["reason"]
     assert _flags(store, "1001A", "o3") & QaFlag.UNCONFIRMED  # the ozone column is unconfirmed
     latest = latest_aqi(store, "cn")
     # 1,719 stations: with the labels kept, 2600A has an hourly ozone value ('o3' 87) and so a latest hour

@@ -9,7 +9,7 @@ why it was not computed. Those elements have NaN AQI, category ``NO_DATA`` and e
 >>> covered = compute_aqi_where_covered("cn", ["1990-01-01", "2020-01-01"], {"pm25_24h": [80.0, 80.0]})
 >>> covered.result.aqi.tolist(), covered.computed.tolist()
 ([nan, 107.0], [False, True])
->>> covered.reason_at(0).startswith("no cn AQI engine covers 1990-01-01 (hj633-2012 from ")
+>>> covered.reason_at(0).startswith("no cn AQI engine covers dates before ")
 True
 """
 
@@ -91,10 +91,33 @@ def not_covered_reasons(
         earlier = [e for e in verified if e.effective_from < engine.effective_from]
         codes[in_force] = len(reasons)
         reasons.append(f"{engine.not_verified_reason} ({engine.engine_id}){_hint(earlier[-1:] or verified)}")
-    for day in np.unique(days[uncovered]):
-        codes[uncovered & (days == day)] = len(reasons)
-        reasons.append(f"no {standard} AQI engine covers {day} ({spans}){_hint(verified)}")
+    for start, end, words in _gaps(engines):
+        inside = uncovered & (days >= start) & (days <= end)
+        if inside.any():
+            codes[inside] = len(reasons)
+            reasons.append(f"no {standard} AQI engine covers dates {words} ({spans}){_hint(verified)}")
     return codes, tuple(reasons)
+
+
+def _gaps(engines: tuple[Engine, ...]) -> list[tuple[Any, Any, str]]:
+    """The spans no engine covers (first day, last day, in words): before the first, between, after the last."""
+    earliest, latest = np.datetime64("0001-01-01", "D"), np.datetime64("9999-12-31", "D")
+    gaps: list[tuple[Any, Any, str]] = []
+    cursor = earliest
+    for engine in sorted(engines, key=lambda item: item.effective_from):
+        start = np.datetime64(engine.effective_from, "D")
+        if start > cursor:
+            words = (
+                f"before {engine.effective_from.isoformat()}"
+                if cursor == earliest
+                else f"from {cursor} to {start - 1}"
+            )
+            gaps.append((cursor, start - 1, words))
+        end = latest if engine.effective_to is None else np.datetime64(engine.effective_to, "D")
+        cursor = max(cursor, end + 1) if end < latest else latest
+    if cursor < latest:
+        gaps.append((cursor, latest, f"from {cursor}"))
+    return gaps
 
 
 def _hint(candidates: list[Engine]) -> str:
