@@ -186,7 +186,10 @@ def test_the_ingest_report_and_monitor_latest_on_the_command_line(shared_data: P
     assert again["files"][0]["provenance"]["hourly_ozone"]["hourly_ozone_column"] == "o3_24h"
     table = runner.invoke(app, ["monitor", "latest"])
     assert table.exit_code == 0
-    assert "1,718 stations; published AQI 1,705: 1,705 equal, 0 differ, 0 not compared" in table.stdout
+    assert (
+        "1,718 stations (0 NO DATA 无数据); published AQI 1,705: 1,705 equal, 0 differ, 0 not compared"
+        in table.stdout
+    )
 
 
 def test_an_unknown_primary_pollutant_name_is_reported(shared_data: Path, tmp_path: Path) -> None:

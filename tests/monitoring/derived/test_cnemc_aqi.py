@@ -104,3 +104,17 @@ def test_ozone_is_primary_at_station_2676a_from_the_column_labelled_24h(
             "SELECT value FROM readings WHERE station_id = 'cnemc-2676A' AND parameter = 'o3' AND averaging = '1h'"
         ).fetchall()
     assert stored == [(394.0,)]
+
+
+def test_one_hour_gives_no_us_nowcast_and_says_why(ingested) -> None:
+    latest = latest_aqi(ingested[0], "us")
+    assert (
+        latest.summary["stations"] == latest.summary["no_data"] == 1718
+        and latest.summary["not_computed"] == 0
+    )
+    assert all(row["aqi"] is None for row in latest.rows)
+    assert {row["no_data"] for row in latest.rows} == {
+        "NO DATA: the NowCast of PM2.5 and PM10 needs valid values in at least 2 of the 3 latest hours "
+        "(AirNow completeness rule); ingest the preceding hours (greenbri monitor ingest)"
+    }
+    assert all(row["matches_published"] is None for row in latest.rows)

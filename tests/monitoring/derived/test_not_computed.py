@@ -85,4 +85,13 @@ def test_monitor_latest_on_the_cli(three_days: Path) -> None:
         and row["mismatch_reason"] == "the source published no AQI for this hour"
     )
     assert latest["summary"]["published"] == 0 and latest["summary"]["stations"] == 1
-    assert "1 stations; published AQI 0" in _invoke("monitor", "latest")
+    assert "1 stations (0 NO DATA 无数据); published AQI 0" in _invoke("monitor", "latest")
+
+
+def test_monitor_latest_us_nowcast_of_the_last_hours(three_days: Path) -> None:
+    latest = json.loads(_invoke("monitor", "latest", "--standard", "us", "--json"))
+    (row,) = latest["stations"]
+    # NowCast of a constant 80 ug/m3 is 80: 40 CFR 58 App. G Table 2 (2015 row 55.5-150.4 -> 151-200):
+    # 151 + (80 - 55.5) / (150.4 - 55.5) x 49 = 163.65 -> 164; PM10 20 -> 19 (0-54 -> 0-50)
+    assert (row["aqi"], row["primary"], row["no_data"]) == (164, ["pm25_24h"], None)
+    assert row["engine"] == "us-epa-2015" and row["matches_published"] is None

@@ -32,7 +32,7 @@ def _row(record: dict[str, Any], names: dict[str, str]) -> list[Any]:
         ", ".join(record["primary"]),
         record["published_aqi"] if record["published_aqi"] is None else int(record["published_aqi"]),
         _MATCH[record["matches_published"]],
-        record["not_computed"] or record["mismatch_reason"] or "",
+        record["not_computed"] or record["no_data"] or record["mismatch_reason"] or "",
     ]
 
 
@@ -75,7 +75,7 @@ def latest_command(
     summary = latest.summary
     console.out(METHODS[standard], highlight=False)
     console.out(
-        f"{summary['stations']:,} stations; published AQI {summary['published']:,}: "
+        f"{summary['stations']:,} stations ({summary['no_data']:,} NO DATA 无数据); published AQI {summary['published']:,}: "
         f"{summary['matches_published']:,} equal, {summary['differs_from_published']:,} differ, "
         f"{summary['not_compared']:,} not compared",
         highlight=False,

@@ -53,6 +53,12 @@ METHODS = {
     "/ 美国：PM2.5、PM10 的 NowCast（12小时），不含气态污染物",
 }
 _HOUR = dt.timedelta(hours=1)
+#: Why an hour an engine covers still has no AQI (NO DATA), and what fills it.
+_NO_DATA = {
+    "cn": "NO DATA: no valid hourly value of an AQI pollutant this hour; ingest the hour's readings",
+    "us": "NO DATA: the NowCast of PM2.5 and PM10 needs valid values in at least 2 of the 3 latest hours "
+    "(AirNow completeness rule); ingest the preceding hours (greenbri monitor ingest)",
+}
 #: HJ 633's rule for an hour with a pollutant missing (HJ 633-2026 clause 5.3.1; HJ 633-2012 has none):
 #: the reason given when a published AQI differs and a pollutant of the report has no valid value.
 _MISSING_RULE = (
@@ -249,7 +255,7 @@ def latest_aqi(
     covered = real_time_aqi(standard, days, measured, daily=daily, fallback_engine=fallback_engine)
     records = [
         _record(standard, covered, station, number, hours[number], published[number], raw[station],
-                publications.get(station, {}), [p for p in keys if p not in raw[station]])
+                publications.get(station, {}), [p for p in keys if np.isnan(measured[p][number])])
         for station, number in position.items()
     ]  # fmt: skip
     return LatestAqi(standard, records, _summary(records))
@@ -317,6 +323,7 @@ def _record(
         "engine": result.engine_at(number) or None,
         "not_computed": reason,
         "missing": missing,
+        "no_data": _NO_DATA[standard] if np.isnan(aqi) and reason is None else None,
         "published_aqi": None if np.isnan(published) else float(published),
         "published_primary": None if text is None else str(text),
         "matches_published": matches,
@@ -339,6 +346,7 @@ def _summary(records: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "stations": len(records),
         "computed": sum(record["not_computed"] is None for record in records),
+        "no_data": sum(record["no_data"] is not None for record in records),
         "not_computed": sum(record["not_computed"] is not None for record in records),
         "not_computed_reasons": dict(sorted(reasons.items())),
         "published": len(published),
