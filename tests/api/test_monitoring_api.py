@@ -106,13 +106,21 @@ def test_daily_mean_aqi_and_exceedances_match_the_file(client, dongsi) -> None:
     aqi = client.get(f"/v1/stations/{DONGSI}/aqi", params={"start": "2016-05-01", "end": "2016-05-01"}).json()
     assert aqi["days"][0]["aqi"] == math.ceil(iaqi) and aqi["days"][0]["primary"] == ["pm25_24h"]
     assert (aqi["days"][0]["category_en"], aqi["days"][0]["category_zh"]) == ("Heavily Polluted", "重度污染")
-    # Before 2016 no verified HJ 633 engine: refused unless a fallback is named.
-    refused = client.get(f"/v1/stations/{DONGSI}/aqi", params={"end": "2015-12-31"})
-    assert refused.json()["type"] == "urn:greenbri:problem:aqi-not-computable"
+    # Before 2016 no verified HJ 633 engine: the days are listed NOT COMPUTED with the reason, and
+    # counted; the run does not abort. A named fallback computes them.
+    marked = client.get(f"/v1/stations/{DONGSI}/aqi", params={"start": "2015-12-30", "end": "2016-01-01"})
+    assert marked.status_code == 200
+    body = marked.json()
+    assert [day["aqi"] is None for day in body["days"]] == [True, True, False]
+    assert body["days"][0]["category_en"] == "NOT COMPUTED" and body["days"][0]["category_zh"] == "未计算"
+    assert body["days"][0]["not_computed"].startswith("no cn AQI engine covers dates before 2016-01-01")
+    assert "--fallback-engine hj633-2012" in body["days"][0]["not_computed"]
+    assert body["days"][2]["engine"] == "hj633-2012" and body["days"][2]["not_computed"] is None
+    assert (body["summary"]["computed"], body["summary"]["not_computed"]) == (1, 2)
     allowed = client.get(
         f"/v1/stations/{DONGSI}/aqi", params={"end": "2015-12-31", "fallback_engine": "hj633-2012"}
     )
-    assert allowed.status_code == 200
+    assert allowed.status_code == 200 and allowed.json()["summary"]["not_computed"] == 0
     year = dongsi[dongsi.year == 2016].groupby(["month", "day"])["PM2.5"].agg(["mean", "count"])
     valid = year["count"] >= 20
     report = client.get(
@@ -147,6 +155,11 @@ def test_latest_aqi_reproduces_the_published_real_time_aqi(client, cnemc_rows) -
     )
     # Dongsi's latest hour is the CNEMC one, not the Beijing file's last (2017).
     assert latest[DONGSI]["aqi"] == int(cnemc_rows["1003A"]["aqi"])
+    # the same use case as `greenbri monitor latest`: every published AQI reproduced, or the reason
+    published_rows = [row for row in body["stations"] if row["published_aqi"] is not None]
+    assert body["summary"]["published"] == len(published_rows) == 1705
+    assert all(row["matches_published"] is True for row in published_rows)
+    assert body["summary"]["matches_published"] == 1705
     assert (
         client.get(
             "/v1/aqi/latest?standard=cn", headers={"If-None-Match": response.headers["etag"]}

@@ -37,7 +37,7 @@ def test_partitions_and_engines_give_one_table_equal_to_a_single_scan(readings: 
     # The same as the derived series and AQI over all stations at once, for every station-day kept.
     connection, relation = open_parquet_readings(readings)
     series = daily_series(connection, relation, rules=("cn",))["cn"]
-    aqi = daily_aqi(series, "cn", fallback_engine="hj633-2012").aqi
+    aqi = daily_aqi(series, "cn", fallback_engine="hj633-2012").result.aqi
     station = {name: index for index, name in enumerate(series.stations)}
     day = {value: index for index, value in enumerate(series.days.tolist())}
     rows = whole.to_pydict()

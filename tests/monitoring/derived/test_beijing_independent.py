@@ -116,7 +116,7 @@ def test_daily_cn_aqi_matches_the_reference(
     beijing_series: dict[str, DailySeries], reference: dict[str, pd.DataFrame]
 ) -> None:
     series = beijing_series["cn"]
-    result = daily_aqi(series, "cn", fallback_engine="hj633-2012")
+    result = daily_aqi(series, "cn", fallback_engine="hj633-2012").result
     ours = pd.Series(result.aqi.reshape(-1), index=_greenbri(series, "pm25_24h").index)
     table = reference["cn"].reindex(ours.index)
     indices = pd.DataFrame(
@@ -135,7 +135,7 @@ def test_daily_us_pm25_index_matches_the_reference(
     beijing_series: dict[str, DailySeries], reference: dict[str, pd.DataFrame]
 ) -> None:
     series = beijing_series["us"]
-    result = daily_aqi(series, "us", fallback_engine="us-epa-2015")
+    result = daily_aqi(series, "us", fallback_engine="us-epa-2015").result
     ours = pd.Series(result.sub_indices["pm25_24h"].reshape(-1), index=_greenbri(series, "pm25_24h").index)
     expected = reference["us"]["pm25"].reindex(ours.index).map(_iaqi_us_pm25)
     np.testing.assert_array_equal(ours.to_numpy(), expected.to_numpy())

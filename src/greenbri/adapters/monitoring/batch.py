@@ -113,6 +113,9 @@ class ParsedInput:
     #: True when the reader has checked that no two readings share a key (the store then skips
     #: its own check). Readers of wide tables know it from the rows: one (station, time) per row.
     unique_keys: bool = False
+    #: What the reader decided about the input (e.g. which CNEMC column holds the hour's ozone),
+    #: recorded in the batch's ledger entry and shown in the ingest report.
+    provenance: dict[str, Any] = field(default_factory=dict)
 
 
 def rows_unique(station_ids: pa.Array, times: np.ndarray) -> bool:

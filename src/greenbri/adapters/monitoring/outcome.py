@@ -89,6 +89,7 @@ class BatchOutcome:
                 "stations_added": stations_added,
                 "stations_changed": len({change.station_id for change in changes}),
             },
+            "provenance": parsed.provenance,
             "station_changes": [change.to_dict() for change in changes],
             "messages": [message.to_dict() for message in messages[:MESSAGES_KEPT]],
             "messages_total": len(messages),

@@ -110,3 +110,7 @@ class QaFlag(IntFlag):
     SPIKE = 16
     INCONSISTENT = 32
     SOURCE_INVALID = 64
+    #: The source's own published figures do not confirm the value: its row's published AQI is not
+    #: reproduced from the row's concentrations, or could not be checked (see the batch's provenance).
+    #: Kept and used, shown; not excluded by default.
+    UNCONFIRMED = 128

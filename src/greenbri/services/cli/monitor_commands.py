@@ -1,9 +1,10 @@
 """``greenbri monitor``: stations, readings, derived series, AQI, exceedances and alerts. 环境监测与预警。
 
-The commands live in four modules, each adding its own to :data:`app`:
+The commands live in five modules, each adding its own to :data:`app`:
 ingest, stations and watch (:mod:`monitor_ingest_commands`); series, aqi, exceedances and
 stats (:mod:`monitor_series_commands`); daily, on the local or a Dask engine
-(:mod:`monitor_daily_commands`); alerts (:mod:`monitor_alert_commands`).
+(:mod:`monitor_daily_commands`); latest, the real-time AQI of every station's latest hour
+(:mod:`monitor_latest_commands`); alerts (:mod:`monitor_alert_commands`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from greenbri.services.cli import (
     monitor_alert_commands,
     monitor_daily_commands,
     monitor_ingest_commands,
+    monitor_latest_commands,
     monitor_series_commands,
 )
 
@@ -24,4 +26,5 @@ app = typer.Typer(
 monitor_ingest_commands.register(app)
 monitor_series_commands.register(app)
 monitor_daily_commands.register(app)
+monitor_latest_commands.register(app)
 monitor_alert_commands.register(app)

@@ -25,11 +25,12 @@ from greenbri.core.errors import InputError
 from greenbri.services.cli.context import open_store, settings_from
 from greenbri.services.cli.errors import handle_errors
 from greenbri.services.cli.monitor_sources import readings_source
-from greenbri.services.cli.output import print_json, print_table
+from greenbri.services.cli.output import echo_not_computed, print_json, print_table
 from greenbri.services.cli.progress import task_progress
 from greenbri.usecases.monitoring.aggregate import (
     AggregationInputs,
     aggregate_daily,
+    not_computed_summary,
     stations_in,
 )
 from greenbri.usecases.monitoring.publish_daily import publish_daily
@@ -175,6 +176,7 @@ def daily_command(
         "stations": len(stations),
         "partitions": partitions,
         "station_days": table.num_rows,
+        **not_computed_summary(table),
         "seconds": round(seconds, 3),
         "output": str(output) if output is not None else None,
         "published": published,
@@ -190,7 +192,8 @@ def daily_command(
         keys = [
             name
             for name in table.column_names
-            if name.endswith(("_24h", "_8h")) or name in ("aqi", "category_zh", "category_en", "engine")
+            if name.endswith(("_24h", "_8h"))
+            or name in ("aqi", "category_zh", "category_en", "engine", "not_computed")
         ]
         print_table(
             f"daily values and AQI 逐日值与指数 ({standard}); first {len(rows)} of {table.num_rows:,}",
@@ -202,6 +205,7 @@ def daily_command(
         f"{partitions} partitions on the {engine_name} engine, {seconds:.1f} s"
         + (f"; written to {output}" if output is not None else "")
     )
+    echo_not_computed(summary)
     if published:
         state = "new version" if published["created"] else "unchanged (same readings and options)"
         typer.echo(

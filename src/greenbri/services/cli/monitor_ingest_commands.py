@@ -21,7 +21,7 @@ from greenbri.services.cli.context import settings_from
 from greenbri.services.cli.errors import handle_errors
 from greenbri.services.cli.output import console, print_json, print_table
 from greenbri.services.cli.progress import stage_progress, task_progress
-from greenbri.usecases.monitoring.ingest import FORMATS, IngestReport, ingest_files
+from greenbri.usecases.monitoring.ingest import FORMATS, IngestReport, ingest_files, ozone_provenance_text
 from greenbri.usecases.monitoring.watch import parse_every, watch
 
 __all__ = ["OPENAQ_KEY_VARIABLE", "register"]
@@ -88,6 +88,10 @@ def _print_ingest(report: IngestReport) -> None:
         for item in report.files
     ]
     print_table("ingest", ["file", "batch", "status", "stored", "flagged", "skipped", "rejected"], rows)
+    for item in report.files:
+        ozone = item.provenance.get("hourly_ozone")
+        if ozone:
+            console.print(f"  {Path(item.path).name}: {ozone_provenance_text(ozone)}", highlight=False)
     messages = [message for item in report.files for message in item.messages]
     for message in messages[:_MESSAGES_SHOWN]:
         console.print(f"  [yellow]{message.outcome}[/]: {message}", highlight=False)

@@ -16,7 +16,7 @@ from greenbri.adapters.standards_files import load_library
 from greenbri.services.cli.context import settings_from
 from greenbri.services.cli.errors import handle_errors
 from greenbri.services.cli.monitor_sources import readings_source
-from greenbri.services.cli.output import print_json, print_table
+from greenbri.services.cli.output import echo_not_computed, print_json, print_table
 from greenbri.usecases.monitoring.derived_reports import (
     aqi_report,
     exceedance_report,
@@ -111,11 +111,12 @@ def aqi_series_command(
                 r["aqi"],
                 f"{r['category_en']} / {r['category_zh']}",
                 ", ".join(r["primary"]),
-                r["engine"],
+                r["engine"] or r["not_computed"],
             ]
             for r in report["days"]
         ],
     )
+    echo_not_computed(report["summary"])
 
 
 @handle_errors

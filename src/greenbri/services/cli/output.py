@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["console", "print_json", "print_table"]
+__all__ = ["console", "echo_not_computed", "print_json", "print_table"]
 
 console = Console(soft_wrap=True)
 
@@ -26,3 +26,12 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     for row in rows:
         table.add_row(*("" if value is None else str(value) for value in row))
     console.print(table)
+
+
+def echo_not_computed(summary: dict[str, Any]) -> None:
+    """Say how many station-days (or stations) have an AQI and why the others were not computed."""
+    console.out(
+        f"{summary['computed']:,} computed, {summary['not_computed']:,} not computed 未计算", highlight=False
+    )
+    for reason, count in sorted(summary["not_computed_reasons"].items()):
+        console.out(f"  {count:,}: {reason}", highlight=False)

@@ -13,12 +13,15 @@ so the concatenated table is the same whatever the partitioning or the engine
 The result is an Arrow table, one row per station and local day: ``station_id``, ``day``, one
 column per daily key of the rules (``pm25_24h``, ``o3_8h`` ...), ``aqi``, ``category``
 (index, -1 for NO DATA), ``category_en`` / ``category_zh`` (the standard's names, NO DATA / 无数据)
-and ``engine``; sorted by station and day.
+, ``engine`` (null where not computed) and ``not_computed`` (why no engine could compute the day,
+e.g. a date before every engine; null where computed); sorted by station and day. A day outside
+every engine never aborts the run.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -29,8 +32,15 @@ from greenbri.core.errors import InputError
 from greenbri.usecases.monitoring.daily_indicators import daily_aqi
 from greenbri.usecases.monitoring.derived import daily_series
 from greenbri.usecases.monitoring.readings_scan import open_parquet_readings
+from greenbri.usecases.reports.messages import MESSAGES
 
-__all__ = ["AggregationInputs", "aggregate_daily", "aggregate_partition", "stations_in"]
+__all__ = [
+    "AggregationInputs",
+    "aggregate_daily",
+    "aggregate_partition",
+    "not_computed_summary",
+    "stations_in",
+]
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,8 @@ def aggregate_partition(inputs: AggregationInputs, stations: tuple[str, ...]) ->
         )[inputs.rules]
     finally:
         connection.close()
-    result = daily_aqi(series, inputs.rules, fallback_engine=inputs.fallback_engine)
+    covered = daily_aqi(series, inputs.rules, fallback_engine=inputs.fallback_engine)
+    result = covered.result
     keys = sorted(series.values)
     values = np.stack([series.values[key] for key in keys])
     present = ~np.all(np.isnan(values), axis=0)
@@ -88,12 +99,16 @@ def aggregate_partition(inputs: AggregationInputs, stations: tuple[str, ...]) ->
     codes = result.category[station_index, day_index]
     columns["category"] = pa.array(codes, pa.int8())
     # names by code; code -1 (NO DATA) takes the last entry
-    english = np.asarray([item.name_en for item in result.categories] + ["NO DATA"], dtype=object)
-    chinese = np.asarray([item.name_zh for item in result.categories] + ["无数据"], dtype=object)
-    columns["category_en"] = pa.array(english[codes], pa.string())
-    columns["category_zh"] = pa.array(chinese[codes], pa.string())
-    engines = np.asarray(result.engines, dtype=object)
+    no_data, not_computed = MESSAGES["class.no_data"], MESSAGES["class.not_computed"]
+    english = np.asarray([item.name_en for item in result.categories] + [no_data.en], dtype=object)
+    chinese = np.asarray([item.name_zh for item in result.categories] + [no_data.zh], dtype=object)
+    skipped = ~covered.computed[station_index, day_index]
+    columns["category_en"] = pa.array(np.where(skipped, not_computed.en, english[codes]), pa.string())
+    columns["category_zh"] = pa.array(np.where(skipped, not_computed.zh, chinese[codes]), pa.string())
+    engines = np.asarray([engine or None for engine in result.engines], dtype=object)
     columns["engine"] = pa.array(engines[result.engine_code[station_index, day_index]], pa.string())
+    reasons = np.asarray([*covered.reasons, None], dtype=object)  # code -1 (computed) takes None
+    columns["not_computed"] = pa.array(reasons[covered.reason_code[station_index, day_index]], pa.string())
     return pa.table(columns)
 
 
@@ -122,8 +137,23 @@ def aggregate_daily(
     tables = (engine or LocalEngine()).map_partitions(
         aggregate_partition, inputs, partitions, progress=progress
     )
-    fixed = ("station_id", "day", "aqi", "category", "category_en", "category_zh", "engine")
+    fixed = ("station_id", "day", "aqi", "category", "category_en", "category_zh", "engine", "not_computed")
     keys = sorted({name for table in tables for name in table.column_names} - set(fixed))
     combined = pa.concat_tables(tables, promote_options="default")
     ordered = combined.select([*fixed[:2], *keys, *fixed[2:]])
     return ordered.sort_by([("station_id", "ascending"), ("day", "ascending")])
+
+
+def not_computed_summary(table: pa.Table) -> dict[str, Any]:
+    """Station-days with an AQI computed, and those not computed, by reason (from ``not_computed``)."""
+    reasons = table.column("not_computed").to_pylist() if table.num_rows else []
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        if reason is not None:
+            counts[reason] = counts.get(reason, 0) + 1
+    missing = sum(counts.values())
+    return {
+        "computed": table.num_rows - missing,
+        "not_computed": missing,
+        "not_computed_reasons": dict(sorted(counts.items())),
+    }

@@ -2,9 +2,10 @@
 
 * :func:`daily_aqi`: the daily AQI of each station-day under ``cn`` (HJ 633, keys of its daily
   report: 24-hour means and O3 MDA8) or ``us`` (40 CFR 58 App. G: PM 24-hour, O3 8-hour, SO2 and
-  NO2 1-hour maxima). The engine is chosen by each observation date; dates no verified engine
-  covers (HJ 633-2026 from 2026-03-01, China before 2016-01-01, US before 2015-12-28) need an
-  explicit ``fallback_engine``, recorded per day.
+  NO2 1-hour maxima). The engine is chosen by each observation date; a station-day no verified
+  engine covers (HJ 633-2026 while not verified, China before 2016-01-01, US before 2015-12-28)
+  is not computed and carries the reason (the rest of the run goes on), unless an explicit
+  ``fallback_engine`` is given (recorded per day).
 * :func:`exceedance_days`: per limit of a standard whose averaging greenbri forms from hourly
   data (``24h``, ``mda8``, ``1h``), the days above it per station and calendar year, with the
   valid days and the days the limit was in force. Other averagings are listed as not compared,
@@ -22,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from greenbri.core.aqi import AqiResult, compute_aqi
+from greenbri.core.aqi.coverage import CoveredAqi, compute_aqi_where_covered
 from greenbri.core.errors import InputError
 from greenbri.core.standards.model import Limit, Standard
 from greenbri.core.units import convert
@@ -41,8 +42,11 @@ _SERIES_OF_AVERAGING = {"24h": "24h", "mda8": "8h", "1h": "1h"}
 _REPRESENTATION_TOLERANCE = 1e-9
 
 
-def daily_aqi(series: DailySeries, standard: str, *, fallback_engine: str | None = None) -> AqiResult:
-    """AQI of every station-day, shape ``(station, day)``, from ``series`` formed under the standard's rules."""
+def daily_aqi(series: DailySeries, standard: str, *, fallback_engine: str | None = None) -> CoveredAqi:
+    """AQI of every station-day, shape ``(station, day)``, from ``series`` formed under the standard's rules.
+
+    Station-days outside every engine are marked not computed, with the reason (never an abort).
+    """
     if standard not in AQI_KEYS:
         raise InputError(f"Unknown AQI standard {standard!r}.", hint="use cn or us.")
     if series.rules != standard:
@@ -56,7 +60,7 @@ def daily_aqi(series: DailySeries, standard: str, *, fallback_engine: str | None
             "No pollutant of the AQI has daily values.", hint="ingest PM2.5, PM10, O3 ... first."
         )
     dates = np.broadcast_to(series.days, next(iter(concentrations.values())).shape)
-    return compute_aqi(standard, dates, concentrations, fallback_engine=fallback_engine)
+    return compute_aqi_where_covered(standard, dates, concentrations, fallback_engine=fallback_engine)
 
 
 @dataclass(frozen=True)

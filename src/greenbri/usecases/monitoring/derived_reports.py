@@ -11,6 +11,7 @@ from greenbri.adapters.standards_files import load_library
 from greenbri.usecases.monitoring.daily_indicators import daily_aqi, exceedance_days, statistics
 from greenbri.usecases.monitoring.derived import STANDARD_RULES, DailySeries, daily_series
 from greenbri.usecases.monitoring.readings_scan import open_parquet_readings
+from greenbri.usecases.reports.messages import MESSAGES
 
 __all__ = ["aqi_report", "exceedance_report", "load_series", "series_report", "statistics_report"]
 
@@ -61,12 +62,18 @@ def series_report(series: DailySeries) -> dict[str, Any]:
 
 
 def aqi_report(series: DailySeries, standard: str, *, fallback_engine: str | None = None) -> dict[str, Any]:
-    """Daily AQI, category (bilingual), primary pollutants and engine per station-day."""
-    result = daily_aqi(series, standard, fallback_engine=fallback_engine)
+    """Daily AQI, category (bilingual), primary pollutants and engine per station-day.
+
+    A station-day no engine covers is listed with ``aqi`` null, category NOT COMPUTED and its
+    ``not_computed`` reason; ``summary`` counts the computed and not computed days (by reason).
+    """
+    covered = daily_aqi(series, standard, fallback_engine=fallback_engine)
+    result = covered.result
     rows = []
     for position, station in enumerate(series.stations):
         for number, day in enumerate(series.days):
             category = result.category_at((position, number))
+            reason = covered.reason_at((position, number))
             rows.append(
                 {
                     "station": station,
@@ -74,13 +81,31 @@ def aqi_report(series: DailySeries, standard: str, *, fallback_engine: str | Non
                     "aqi": None
                     if np.isnan(result.aqi[position, number])
                     else int(result.aqi[position, number]),
-                    "category_en": category.name_en if category else "NO DATA",
-                    "category_zh": category.name_zh if category else "无数据",
+                    "category_en": category.name_en if category else _NO_VALUE["en"][reason is None],
+                    "category_zh": category.name_zh if category else _NO_VALUE["zh"][reason is None],
                     "primary": list(result.primary_keys((position, number))),
-                    "engine": result.engine_at((position, number)),
+                    "engine": result.engine_at((position, number)) or None,
+                    "not_computed": reason,
                 }
             )
-    return {"standard": standard, "engines": list(result.engines), "days": rows}
+    summary = {
+        "station_days": len(rows),
+        "computed": int(covered.computed.sum()),
+        "not_computed": covered.not_computed_count,
+        "not_computed_reasons": covered.reason_counts(),
+    }
+    engines = [engine for engine in result.engines if engine]
+    return {"standard": standard, "engines": engines, "summary": summary, "days": rows}
+
+
+#: Category label of a day without an AQI: NO DATA (computed, no pollutant) or NOT COMPUTED.
+_NO_VALUE = {
+    language: {
+        True: getattr(MESSAGES["class.no_data"], language),
+        False: getattr(MESSAGES["class.not_computed"], language),
+    }
+    for language in ("en", "zh")
+}
 
 
 def exceedance_report(

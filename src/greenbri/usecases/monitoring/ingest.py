@@ -36,13 +36,14 @@ __all__ = [
     "ingest_files",
     "ingest_parsed",
     "options_digest",
+    "ozone_provenance_text",
 ]
 
 #: ``--format`` values.
 FORMATS: tuple[str, ...] = ("beijing", "cnemc", "table", "water-india")
 #: Bumped when a reader changes what it stores for the same input, so old batches are not taken
 #: for the same options.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 
 Progress = Callable[[str], None]
 
@@ -56,6 +57,9 @@ class FileReport:
     created: bool
     counts: dict[str, int]
     messages: list[RowMessage] = field(default_factory=list)
+    #: What the reader decided about the input (the batch's ledger ``provenance``), e.g. for a CNEMC
+    #: file which column holds the hour's ozone and how many published AQIs that reproduces.
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +67,7 @@ class FileReport:
             "batch_id": self.batch_id,
             "created": self.created,
             "counts": self.counts,
+            "provenance": self.provenance,
             "messages": [message.to_dict() for message in self.messages],
         }
 
@@ -161,7 +166,14 @@ def ingest_files(
                 progress(f"storing {path.name} as batch {batch_identifier(parsed.source, sha, digest)}")
             outcome = store.write_batch(parsed, input_sha256=sha, options_digest=digest, strict=strict)
         reports.append(
-            FileReport(str(path), outcome.batch_id, outcome.created, outcome.counts, outcome.messages)
+            FileReport(
+                str(path),
+                outcome.batch_id,
+                outcome.created,
+                outcome.counts,
+                outcome.messages,
+                dict(outcome.entry.get("provenance") or {}),
+            )
         )
         if progress:
             progress(f"done {path.name}")
@@ -179,4 +191,28 @@ def ingest_parsed(
     """Store an already parsed input (an API page, a fetched file) as one batch."""
     digest = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode()).hexdigest()
     outcome = store.write_batch(parsed, input_sha256=input_sha256, options_digest=digest, strict=strict)
-    return FileReport(parsed.input_name, outcome.batch_id, outcome.created, outcome.counts, outcome.messages)
+    return FileReport(
+        parsed.input_name,
+        outcome.batch_id,
+        outcome.created,
+        outcome.counts,
+        outcome.messages,
+        dict(outcome.entry.get("provenance") or {}),
+    )
+
+
+def ozone_provenance_text(ozone: dict[str, Any]) -> str:
+    """One line for people from a CNEMC batch's ``provenance["hourly_ozone"]``."""
+    column = ozone["hourly_ozone_column"]
+    counts = ", ".join(f"{count:,} with {name!r}" for name, count in ozone["reproduced_rows"].items())
+    swapped = " (the file's ozone labels are swapped)" if ozone["swapped"] else ""
+    if ozone["status"] == "not_checked":
+        return f"hourly ozone from {column!r}, NOT CHECKED against the published AQI: {ozone['reason']}"
+    verdict = {
+        "reproduced": "every published AQI reproduced",
+        "not_reproduced": f"{ozone['rows_not_reproduced']:,} published AQI(s) NOT reproduced (rows flagged)",
+    }[ozone["status"]]
+    return (
+        f"hourly ozone from {column!r}{swapped}: {verdict}; reproduced {counts} "
+        f"of {ozone['published_rows']:,} published"
+    )

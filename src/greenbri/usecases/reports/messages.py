@@ -29,6 +29,8 @@ _CLASSES = {
     "class.yellow": _B("YELLOW", "黄"),
     "class.red": _B("RED", "红"),
     "class.no_data": _B("NO DATA", "无数据"),
+    # an AQI no engine could compute (a date outside every engine): the reason goes with it
+    "class.not_computed": _B("NOT COMPUTED", "未计算"),
 }
 _DIMENSIONS = {
     "dimension.climate": _B("Climate change mitigation", "气候变化减缓"),

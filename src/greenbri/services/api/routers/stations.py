@@ -14,7 +14,6 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from greenbri.core.monitoring.readings import PARAMETERS, QaFlag
 from greenbri.services.api.context import get_context, get_principal
 from greenbri.services.api.documentation import OBJECT, ok, schema_of
-from greenbri.services.api.latest_aqi import METHODS, latest_aqi
 from greenbri.services.api.monitoring_support import (
     clip_days,
     find_station,
@@ -36,6 +35,7 @@ from greenbri.usecases.monitoring.annual_compliance import (
 )
 from greenbri.usecases.monitoring.derived import STANDARD_RULES
 from greenbri.usecases.monitoring.derived_reports import aqi_report, exceedance_report, series_report
+from greenbri.usecases.monitoring.latest_aqi import METHODS, latest_aqi
 
 __all__ = ["router"]
 
@@ -317,14 +317,15 @@ def aqi_latest(
     names = {row["station_id"]: row for row in station_rows(request)}
     key = f"monitoring-latest-aqi:{standard}:{fallback_engine}:{utc_offset}|{monitoring_stamp(request)}"
     store = readings_store(request)
-    rows: list[dict[str, Any]] = get_context(request).memoised(
+    latest = get_context(request).memoised(
         key, lambda: latest_aqi(store, standard, fallback_engine=fallback_engine, utc_offset_hours=utc_offset)
     )
+    rows: list[dict[str, Any]] = latest.rows
     records = [
         {**row, **{field: names.get(row["station_id"], {}).get(field) for field in ("name_en", "name_zh", "longitude", "latitude", "country", "city")}}
         for row in rows
     ]  # fmt: skip
     page = records[offset : offset + limit]
     links = page_links(request, offset, limit, len(page), len(records), "application/json")
-    body = {"standard": standard, "method": METHODS[standard], "stations": page, "numberMatched": len(records), "numberReturned": len(page), "links": links}  # fmt: skip
+    body = {"standard": standard, "method": METHODS[standard], "summary": latest.summary, "stations": page, "numberMatched": len(records), "numberReturned": len(page), "links": links}  # fmt: skip
     return cached(request, json_bytes(body), max_age_s=60, private=_private(request))
