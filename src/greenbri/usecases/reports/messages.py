@@ -29,6 +29,8 @@ _CLASSES = {
     "class.yellow": _B("YELLOW", "黄"),
     "class.red": _B("RED", "红"),
     "class.no_data": _B("NO DATA", "无数据"),
+    # HJ 633-2026 clause 5.3.1: AQI and category marked NA when a pollutant is missing and AQI <= 100
+    "class.aqi_withheld": _B("NA (withheld)", "NA（不发布）"),
 }
 _DIMENSIONS = {
     "dimension.climate": _B("Climate change mitigation", "气候变化减缓"),
