@@ -104,7 +104,7 @@ def test_one_hour_and_daily_values_of_a_pollutant_cannot_be_mixed() -> None:
     # Table 3 note a: 1-hour limits of SO2, NO2, CO and O3 are for the real-time report only
     for group in (("so2_1h", "so2_24h"), ("o3_1h", "o3_8h"), ("co_1h", "co_24h"), ("no2_1h", "no2_24h")):
         with pytest.raises(AqiInputError, match="note a"):
-            compute_aqi("cn", DAY, dict.fromkeys(group, [10.0]))
+            compute_aqi("cn", DAY, {key: [10.0] for key in group})
 
 
 def test_complete_report_publishes_every_aqi() -> None:
@@ -156,7 +156,14 @@ def test_engine_in_force_and_categories_from_the_scan() -> None:
     # Table A.1 (RGB) and Table 1 (names)
     rgb = [c.rgb for c in engine.categories]
     assert rgb == [(0, 228, 0), (255, 255, 0), (255, 126, 0), (255, 0, 0), (153, 0, 76), (126, 0, 35)]
-    assert [c.name_zh for c in engine.categories] == ["优", "良", "轻度污染", "中度污染", "重度污染", "严重污染"]
+    assert [c.name_zh for c in engine.categories] == [
+        "优",
+        "良",
+        "轻度污染",
+        "中度污染",
+        "重度污染",
+        "严重污染",
+    ]
     assert all(table.citation.verification == "primary" for table in engine.tables.values())
 
 

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from greenbri.core.aqi import DateOutOfCoverageError, compute_aqi
+from greenbri.core.aqi import compute_aqi
 
 OLD, NEW = "2024-05-05", "2024-05-06"
 

@@ -10,6 +10,7 @@ worked by hand with Equation 1, truncation first, the index rounded to the neare
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -62,7 +63,9 @@ def one(day: str, key: str, value: float) -> float:
         ("2001-01-01", "pm10_24h", 155.0, 101),
     ],
 )
-def test_hand_computed_values_on_each_side_of_every_switch(day: str, key: str, value: float, expected: int) -> None:
+def test_hand_computed_values_on_each_side_of_every_switch(
+    day: str, key: str, value: float, expected: int
+) -> None:
     assert one(day, key, value) == expected
 
 
@@ -100,7 +103,7 @@ def test_one_call_spans_every_period() -> None:
 def test_periods_are_contiguous() -> None:
     engines = [engine_by_id(e) for e in ("us-epa-1999", "us-epa-2008", "us-epa-2010-no2", "us-epa-2010-so2")]
     engines += [engine_by_id(e) for e in ("us-epa-2012", "us-epa-2015", "us-epa-2024")]
-    for earlier, later in zip(engines, engines[1:], strict=False):
+    for earlier, later in itertools.pairwise(engines):
         assert earlier.effective_to is not None
         assert (later.effective_from - earlier.effective_to).days == 1
 

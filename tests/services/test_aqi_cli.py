@@ -97,7 +97,9 @@ def test_us_2011_uses_the_1999_pm25_table() -> None:
         (("--standard", "cn", "--date", "2026-06-01", "pm25=-3"), "below zero", 2),
     ],
 )
-def test_bad_dates_and_values_get_a_clear_message(arguments: tuple[str, ...], message: str, exit_code: int) -> None:
+def test_bad_dates_and_values_get_a_clear_message(
+    arguments: tuple[str, ...], message: str, exit_code: int
+) -> None:
     code, _, err = aqi(*arguments)
     assert code == exit_code
     assert message in err and "Fix:" in err

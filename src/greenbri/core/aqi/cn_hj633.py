@@ -234,7 +234,11 @@ HJ633_2026_TABLES: dict[str, BreakpointTable] = {
     "co_1h": _table_2026("co_1h", "mg/m3", (0, 5, 10, 35, 60, 90, 120, 150), decimals=1),
     "o3_1h": _table_2026("o3_1h", "ug/m3", (0, 160, 200, 300, 400, 800, 1000, 1200)),
     "o3_8h": _table_2026(
-        "o3_8h", "ug/m3", (0, 100, 160, 215, 265, 800), top="top_index", note="note c: above 800 counts as 300"
+        "o3_8h",
+        "ug/m3",
+        (0, 100, 160, 215, 265, 800),
+        top="top_index",
+        note="note c: above 800 counts as 300",
     ),
     "pm25_24h": _table_2026("pm25_24h", "ug/m3", (0, 35, 60, 115, 150, 250, 350, 500)),
 }

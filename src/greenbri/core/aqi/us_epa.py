@@ -60,7 +60,14 @@ from greenbri.core.aqi.tables import (
     category,
 )
 
-__all__ = ["US_CATEGORIES", "US_ENGINES", "US_EPA_2015", "US_EPA_2015_TABLES", "US_EPA_2024", "US_EPA_2024_TABLES"]
+__all__ = [
+    "US_CATEGORIES",
+    "US_ENGINES",
+    "US_EPA_2015",
+    "US_EPA_2015_TABLES",
+    "US_EPA_2024",
+    "US_EPA_2024_TABLES",
+]
 
 Band = tuple[float, float, int, int]
 
@@ -300,7 +307,9 @@ def _tables(revision: _Revision) -> dict[str, BreakpointTable]:
             bands = _merge_hazardous(bands)
         uncertain = (set_by, key) in _UNCERTAIN
         rows = tuple(
-            BreakpointRow(c_lo, c_hi, i_lo, i_hi, uncertain=uncertain, note="not read in a source" if uncertain else "")
+            BreakpointRow(
+                c_lo, c_hi, i_lo, i_hi, uncertain=uncertain, note="not read in a source" if uncertain else ""
+            )
             for c_lo, c_hi, i_lo, i_hi in bands
         )
         source = next(r for r in _REVISIONS if r.engine_id == set_by)
@@ -355,7 +364,10 @@ def _rule(name: str, text: str, location: str) -> Rule:
         name,
         text,
         Citation(
-            "40 CFR Part 58, Appendix G; EPA TAD", location, _REVISIONS[0].effective_from, verification="secondary"
+            "40 CFR Part 58, Appendix G; EPA TAD",
+            location,
+            _REVISIONS[0].effective_from,
+            verification="secondary",
         ),
     )
 
