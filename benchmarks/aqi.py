@@ -27,10 +27,16 @@ from numpy.typing import NDArray
 
 from greenbri.core.aqi import BreakpointTable, compute_aqi, engine_by_id
 
-CASES = {
-    "cn": ("hj633-2012", "2020-01-01", ("pm25_24h", "pm10_24h", "so2_24h", "no2_24h", "co_24h", "o3_8h")),
-    "us": ("us-epa-2024", "2025-01-01", ("pm25_24h", "pm10_24h", "so2_1h", "no2_1h", "co_8h", "o3_8h")),
-}
+_CN_DAILY = ("pm25_24h", "pm10_24h", "so2_24h", "no2_24h", "co_24h", "o3_8h")
+_US_DAILY = ("pm25_24h", "pm10_24h", "so2_1h", "no2_1h", "co_8h", "o3_8h")
+#: (standard, engine, a date it covers, keys): the engines of 2012 and 2024 as before, and the
+#: new ones (HJ 633-2026 with its GB/T 8170 rounding and clause 5.3.1; the US 1999 table).
+CASES = (
+    ("cn", "hj633-2012", "2020-01-01", _CN_DAILY),
+    ("cn", "hj633-2026", "2026-06-01", _CN_DAILY),
+    ("us", "us-epa-2024", "2025-01-01", _US_DAILY),
+    ("us", "us-epa-1999", "2005-01-01", ("pm25_24h", "pm10_24h", "so2_24h", "no2_1h", "co_8h", "o3_8h")),
+)
 
 
 def draw(
@@ -77,7 +83,7 @@ def main() -> None:
     print(
         f"python {platform.python_version()}, numpy {np.__version__}, {args.readings:,} readings x 6 pollutants"
     )
-    for standard, (engine_id, day, keys) in CASES.items():
+    for standard, engine_id, day, keys in CASES:
         tables = engine_by_id(engine_id).tables
         values = draw(tables, keys, args.readings, seed=20240506)
         ours = best_of(functools.partial(compute_aqi, standard, day, values), args.repeats)

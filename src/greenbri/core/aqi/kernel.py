@@ -91,23 +91,28 @@ def round_half_even(concentration: ArrayLike, decimals: int) -> NDArray[np.float
     """Round to ``decimals`` decimals by GB/T 8170 (数值修约规则); NaN stays NaN.
 
     Below a half goes down, above a half goes up, an exact half goes to the even
-    neighbour (四舍六入五成双). The value is first scaled and snapped to 1e-7 of a step,
-    so a decimal half that binary floating point stores a hair below or above (2.35 ->
-    23.499999999999996) is still treated as a half.
+    neighbour (四舍六入五成双). To integers this is IEEE ``rint`` (x.5 is exact in binary);
+    to decimals, a scaled value within 1e-7 of a half (2.35 -> 23.499999999999996) is
+    treated as the decimal half it stands for.
 
     >>> round_half_even([60.5, 61.5, 60.49, 60.51], 0).tolist()
     [60.0, 62.0, 60.0, 61.0]
     >>> round_half_even([2.25, 2.35, 2.45, 2.451], 1).tolist()
     [2.2, 2.4, 2.4, 2.5]
     """
-    scale = 10.0**decimals
-    scaled = np.array(concentration, dtype=np.float64, ndmin=1)
+    values = np.array(concentration, dtype=np.float64, ndmin=1)
     shape = np.shape(concentration)
-    scaled *= scale
-    snapped = np.round(scaled, 7)  # decimal digits beyond 1e-7 of a step are representation noise
-    np.rint(snapped, out=scaled)  # IEEE rint: an exact half goes to the even neighbour
-    scaled /= scale
-    return scaled.reshape(shape)
+    if decimals == 0:
+        return np.rint(values, out=values).reshape(shape)
+    scale = 10.0**decimals
+    values *= scale
+    rounded = np.rint(values)
+    near_half = np.abs(np.abs(values - rounded) - 0.5) < _TRUNCATION_TOLERANCE
+    if near_half.any():
+        below = np.floor(values[near_half] + _TRUNCATION_TOLERANCE)  # 23.4999999 and 23.5000001: 23
+        rounded[near_half] = below + (below % 2 == 1)
+    rounded /= scale
+    return rounded.reshape(shape)
 
 
 def round_index(index: ArrayLike, rounding: IndexRounding) -> NDArray[np.float64]:
