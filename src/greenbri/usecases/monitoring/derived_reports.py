@@ -78,6 +78,8 @@ def aqi_report(series: DailySeries, standard: str, *, fallback_engine: str | Non
                     "category_zh": category.name_zh if category else "无数据",
                     "primary": list(result.primary_keys((position, number))),
                     "engine": result.engine_at((position, number)),
+                    # HJ 633-2026 clause 5.3.1: a pollutant missing and AQI <= 100, so the AQI is NA
+                    "withheld": bool(result.withheld[position, number]),
                 }
             )
     return {"standard": standard, "engines": list(result.engines), "days": rows}
