@@ -90,6 +90,13 @@ def test_us_2011_uses_the_1999_pm25_table() -> None:
     assert (result["engine"], result["aqi"]) == ("us-epa-2010-so2", 60)
 
 
+def test_a_bare_so2_before_2010_is_the_24_hour_index_of_its_day() -> None:
+    # 1999 table (SO2 24 h only, 0.035-0.144 ppm -> 51-100): 100 ppb = 0.100 ppm -> 51 + 49*65/109 = 80.2 -> 80
+    code, result, _ = aqi("--standard", "us", "--date", "2005-01-01", "so2=100")
+    assert code == 0 and result is not None
+    assert (result["engine"], list(result["sub_indices"]), result["aqi"]) == ("us-epa-1999", ["so2_24h"], 80)
+
+
 @pytest.mark.parametrize(
     ("arguments", "message", "exit_code"),
     [

@@ -98,6 +98,20 @@ def _engine(standard: str, date: dt.date, fallback_engine: str | None) -> Engine
     )
 
 
+def _daily_key(engine: Engine, standard: str, name: str) -> str:
+    """The measurement key a bare pollutant name stands for under ``engine``.
+
+    The daily report's key (:data:`DAILY_KEYS`), or, where the engine's period has no such
+    table, the pollutant's only table (US SO2 before 2010-08-23: ``so2_24h``, the 1999 daily
+    SO2 index). A full key is returned unchanged.
+    """
+    key = DAILY_KEYS[standard].get(name, name)
+    if key in engine.tables or name not in DAILY_KEYS[standard]:
+        return key
+    only = [candidate for candidate in engine.tables if candidate.split("_")[0] == name]
+    return only[0] if len(only) == 1 else key
+
+
 def aqi_of_readings(
     standard: str,
     date: dt.date,
@@ -112,7 +126,7 @@ def aqi_of_readings(
     concentrations: dict[str, np.ndarray] = {}
     converted: dict[str, dict[str, Any]] = {}
     for reading in readings:
-        key = DAILY_KEYS[standard].get(reading.key, reading.key)
+        key = _daily_key(engine, standard, reading.key)
         table = engine.tables.get(key)
         if table is None:
             known = ", ".join(sorted({*engine.tables, *DAILY_KEYS[standard]}))
