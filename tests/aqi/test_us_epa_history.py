@@ -119,3 +119,11 @@ def test_before_the_aqi_rule_no_engine() -> None:
         compute_aqi("us", "1999-10-03", {"pm25_24h": [20.0]})
     assert "us-epa-1999 from 1999-10-04" in str(raised.value)
     assert compute_aqi("us", "1999-10-04", {"pm25_24h": [20.0]}).aqi.tolist() == [60]
+
+
+def test_each_column_cites_the_rule_that_last_changed_it() -> None:
+    e2024, e2015 = engine_by_id("us-epa-2024"), engine_by_id("us-epa-2015")
+    assert "89 FR 16202" in e2024.tables["pm10_24h"].citation.document  # Hazardous bands merged in 2024
+    assert "64 FR 42530" in e2015.tables["pm10_24h"].citation.document  # unchanged since 1999
+    assert "80 FR 65292" in e2015.tables["o3_8h"].citation.document
+    assert "78 FR 3086" in e2015.tables["pm25_24h"].citation.document

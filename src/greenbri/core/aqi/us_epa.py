@@ -303,8 +303,8 @@ def _tables(revision: _Revision) -> dict[str, BreakpointTable]:
         if found is None:
             continue
         set_by, bands = found
-        if revision.engine_id == _MERGED_HAZARDOUS_FROM:
-            bands = _merge_hazardous(bands)
+        if revision.engine_id == _MERGED_HAZARDOUS_FROM and _merge_hazardous(bands) != bands:
+            bands, set_by = _merge_hazardous(bands), revision.engine_id  # the 2024 rule rewrote the column
         uncertain = (set_by, key) in _UNCERTAIN
         rows = tuple(
             BreakpointRow(
