@@ -112,6 +112,14 @@ def test_bad_dates_and_values_get_a_clear_message(
     assert message in err and "Fix:" in err
 
 
+def test_rounding_of_concentrations_is_said_in_the_output() -> None:
+    # HJ 633-2026 clause 4.2.2: 60.4 -> 60 (GB/T 8170) -> IAQI 100 exactly; unrounded it would be 101
+    code, result, _ = aqi("--standard", "cn", "--date", "2026-06-01", "pm25=60.4")
+    assert code == 0 and result is not None
+    assert result["sub_indices"]["pm25_24h"]["index"] == 100
+    assert any("indexed as 60" in note and "4.2.2" in note for note in result["notes"])
+
+
 def test_above_the_table_is_said_in_the_output() -> None:
     # HJ 633-2026 Table 3 note c: O3 8 h above 800 counts as 300
     code, result, _ = aqi("--standard", "cn", "--date", "2026-06-01", "o3_8h=900", "pm25=600")

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from greenbri.core.aqi import compute_aqi, engine_by_id, engines_of
+from greenbri.core.aqi import compute_aqi, engine_by_id, engines_of, round_half_even
 from greenbri.core.aqi.engine import Engine
 from greenbri.core.aqi.errors import DateOutOfCoverageError, StandardNotVerifiedError
 from greenbri.core.aqi.registry import engine_in_force
@@ -163,6 +163,13 @@ def _notes(result: Any, converted: Mapping[str, dict[str, Any]], engine: Engine)
     for key, item in sorted(converted.items()):
         table = engine.tables[key]
         top = table.rows[-1]
+        if table.round_decimals is not None:
+            used = float(round_half_even([item["value"]], table.round_decimals)[0])
+            if used != item["value"]:
+                notes.append(
+                    f"{key}={item['value']:g} {table.unit} is indexed as {used:g} (rounded by GB/T 8170, "
+                    f"{table.citation.document} clause 4.2.2)."
+                )
         if item["value"] > top.c_hi:
             what = {
                 "scale": f"the index is capped at {top.i_hi} (beyond the index)"
