@@ -136,8 +136,9 @@ def compute_aqi(
         Override the engine's policy above the top of the scale (``extrapolate``, ``cap``,
         ``nan``); default CN ``cap``, US ``extrapolate``.
     fallback_engine
-        Engine id used for dates whose own engine is not verified (HJ 633-2026) or that no
-        engine covers. The engine actually used is recorded in ``engine_code``.
+        Engine id used for dates that no engine covers (CN before 2016-01-01, US before
+        1999-10-04) or whose engine is registered as not verified (none at present). The
+        engine actually used is recorded in ``engine_code``.
 
     Examples
     --------

@@ -21,7 +21,9 @@ def aqi_command(
     date: Annotated[str | None, typer.Option(help="Observation date, YYYY-MM-DD (default: today).")] = None,
     fallback_engine: Annotated[
         str | None,
-        typer.Option(help="Engine to use where the one in force is not verified, e.g. hj633-2012."),
+        typer.Option(
+            help="Engine for a date no engine covers (CN before 2016, US before 1999-10-04), e.g. hj633-2012."
+        ),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
