@@ -179,3 +179,23 @@ def test_gbt8170_rounding_of_an_exact_half_goes_to_even(whole: int, decimals: in
 def test_o3_8h_index_never_decreases_past_800(concentration: float) -> None:
     values = iaqi("o3_8h", [concentration, concentration + 1.0])
     assert values[0] <= values[1] <= 300
+
+
+def test_completeness_counts_only_the_required_pollutants() -> None:
+    # An engine requiring only PM2.5 and PM10 (a variant of HJ 633-2026): SO2 given in addition
+    # neither completes nor breaks the set. PM2.5 40 -> 60, PM10 40 -> 40, SO2 10 -> 10.
+    from dataclasses import replace
+
+    from greenbri.core.aqi.compute import _summarise
+
+    engine = replace(engine_by_id("hj633-2026"), required_pollutants=frozenset({"pm25", "pm10"}))
+    nan = math.nan
+    rounded = {
+        "pm25_24h": np.array([60.0, 60.0]),
+        "pm10_24h": np.array([40.0, nan]),
+        "so2_24h": np.array([10.0, 10.0]),
+    }
+    flags = {key: np.zeros(2, dtype=bool) for key in rounded}
+    partial = _summarise(engine, rounded, np.zeros(2, dtype=bool), flags)
+    assert partial.withheld.tolist() == [False, True]
+    assert partial.aqi[0] == 60 and math.isnan(partial.aqi[1])

@@ -301,7 +301,7 @@ def _summarise(
     for index in by_pollutant.values():
         np.fmax(aqi, index, out=aqi)
         np.add(present, ~np.isnan(index), out=present, casting="unsafe")
-    withheld = _withheld(engine, by_pollutant, aqi)
+    withheld = _withheld(engine, by_pollutant, aqi, present)
     if withheld.any():
         aqi[withheld] = np.nan
     upper = np.array([c.aqi_high for c in engine.categories[:-1]], dtype=np.float64)
@@ -319,20 +319,23 @@ def _summarise(
 
 
 def _withheld(
-    engine: Engine, by_pollutant: Mapping[str, NDArray[np.float64]], aqi: NDArray[np.float64]
+    engine: Engine,
+    by_pollutant: Mapping[str, NDArray[np.float64]],
+    aqi: NDArray[np.float64],
+    present: NDArray[np.int8],
 ) -> NDArray[np.bool_]:
     """HJ 633-2026 clause 5.3.1: with a required pollutant missing, the AQI is published only
-    when above the threshold (100); otherwise NA."""
+    when above the threshold (100); otherwise NA. ``present``: pollutants with an index."""
     threshold = engine.incomplete_published_above
-    if threshold is None or not engine.required_pollutants:
+    required = engine.required_pollutants
+    if threshold is None or not required:
         return np.zeros(aqi.shape, dtype=bool)
-    complete = np.ones(aqi.shape, dtype=bool)
-    for pollutant in engine.required_pollutants:
-        index = by_pollutant.get(pollutant)
-        if index is None:
-            complete[...] = False
-            break
-        complete &= ~np.isnan(index)
+    if not required.issubset(by_pollutant):
+        complete = np.zeros(aqi.shape, dtype=bool)
+    elif required.issuperset(by_pollutant):  # every given pollutant is required: count them
+        complete = present >= len(required)
+    else:
+        complete = np.logical_and.reduce([~np.isnan(by_pollutant[p]) for p in sorted(required)])
     return ~complete & (aqi <= threshold)  # NaN (nothing present) is NO DATA, not withheld
 
 

@@ -100,19 +100,18 @@ def round_half_even(concentration: ArrayLike, decimals: int) -> NDArray[np.float
     >>> round_half_even([2.25, 2.35, 2.45, 2.451], 1).tolist()
     [2.2, 2.4, 2.4, 2.5]
     """
-    values = np.array(concentration, dtype=np.float64, ndmin=1)
     shape = np.shape(concentration)
-    if decimals == 0:
-        return np.rint(values, out=values).reshape(shape)
+    if decimals == 0:  # one pass: rint allocates the result
+        return np.rint(np.asarray(concentration, dtype=np.float64)).reshape(shape)
     scale = 10.0**decimals
-    values *= scale
+    values = np.asarray(concentration, dtype=np.float64).reshape(-1) * scale
     rounded = np.rint(values)
     near_half = np.abs(np.abs(values - rounded) - 0.5) < _TRUNCATION_TOLERANCE
     if near_half.any():
         below = np.floor(values[near_half] + _TRUNCATION_TOLERANCE)  # 23.4999999 and 23.5000001: 23
         rounded[near_half] = below + (below % 2 == 1)
     rounded /= scale
-    return rounded.reshape(shape)
+    return np.asarray(rounded, dtype=np.float64).reshape(shape)
 
 
 def round_index(index: ArrayLike, rounding: IndexRounding) -> NDArray[np.float64]:
