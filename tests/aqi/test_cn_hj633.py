@@ -17,7 +17,6 @@ from greenbri.core.aqi import (
     NO_DATA,
     AqiInputError,
     DateOutOfCoverageError,
-    StandardNotVerifiedError,
     compute_aqi,
     engine_by_id,
 )
@@ -196,22 +195,23 @@ def test_negative_concentration_is_not_indexed() -> None:
     assert result.not_indexed["pm25_24h"].tolist() == [True]
 
 
-def test_engine_switches_on_2026_03_01() -> None:
-    assert compute_aqi("cn", "2026-02-28", {"pm25_24h": [10.0]}).engines == ("hj633-2012",)
-    with pytest.raises(StandardNotVerifiedError, match="HJ 633-2026"):
-        compute_aqi("cn", "2026-03-01", {"pm25_24h": [10.0]})
-    with pytest.raises(StandardNotVerifiedError, match="fallback_engine"):
-        compute_aqi("cn", ["2026-02-28", "2026-03-01"], {"pm25_24h": [10.0, 10.0]})
+def test_engine_switches_on_2026_03_01_with_no_flag() -> None:
+    # PM2.5 70 ug/m3. HJ 633-2012 Table 1: 35-75 -> 50-100: 50 + 50*35/40 = 93.75 -> 94.
+    # HJ 633-2026 Table 3: 60-115 -> 100-150: 100 + 50*10/55 = 109.09 -> 110 (above 100, so published
+    # with the other five pollutants missing, clause 5.3.1).
+    result = compute_aqi("cn", ["2026-02-28", "2026-03-01"], {"pm25_24h": [70.0, 70.0]})
+    assert result.aqi.tolist() == [94, 110]
+    assert [result.engine_at(0), result.engine_at(1)] == ["hj633-2012", "hj633-2026"]
+    assert engine_by_id("hj633-2026").verified
 
 
-def test_hj633_2012_fallback_is_explicit_and_recorded() -> None:
+def test_fallback_is_explicit_and_recorded_for_dates_no_engine_covers() -> None:
     result = compute_aqi(
-        "cn", ["2026-02-28", "2026-03-01"], {"pm25_24h": [10.0, 10.0]}, fallback_engine="hj633-2012"
+        "cn", ["2015-12-31", "2016-01-01"], {"pm25_24h": [10.0, 10.0]}, fallback_engine="hj633-2012"
     )
     # 50/35 * 10 = 14.3 -> 15 for both days, both computed by hj633-2012.
     assert result.aqi.tolist() == [15, 15]
     assert [result.engine_at(0), result.engine_at(1)] == ["hj633-2012", "hj633-2012"]
-    assert not engine_by_id("hj633-2026").verified
 
 
 def test_dates_before_nationwide_implementation_are_refused() -> None:

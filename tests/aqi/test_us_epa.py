@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from greenbri.core.aqi import DateOutOfCoverageError, compute_aqi
+from greenbri.core.aqi import compute_aqi
 
 OLD, NEW = "2024-05-05", "2024-05-06"
 
@@ -228,8 +228,7 @@ def test_categories(pm25: float, name_en: str, rgb: tuple[int, int, int]) -> Non
     assert (category.name_en, category.rgb) == (name_en, rgb)
 
 
-def test_dates_before_2015_12_28_are_not_covered() -> None:
-    with pytest.raises(DateOutOfCoverageError, match="2015-12-27"):
-        compute_aqi("us", "2015-12-27", {"pm25_24h": [5.0]})
-    result = compute_aqi("us", "2015-12-27", {"pm25_24h": [5.0]}, fallback_engine="us-epa-2015")
-    assert result.engine_at(0) == "us-epa-2015"
+def test_dates_before_2015_12_28_use_the_older_tables() -> None:
+    # 2015-12-27 is in force for the 2012 PM2.5 rows (0.0-12.0 Good): 50*5/12 = 20.8 -> 21.
+    result = compute_aqi("us", "2015-12-27", {"pm25_24h": [5.0]})
+    assert (result.engine_at(0), result.aqi.tolist()) == ("us-epa-2012", [21])

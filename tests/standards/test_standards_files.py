@@ -18,7 +18,7 @@ from greenbri.core.standards import StandardLibrary, standard_from_dict, standar
 BUNDLED = {
     "cn-gb13223-2011": 14,
     "cn-gb3095-2012": 46,
-    "cn-gb3095-2026": 18,
+    "cn-gb3095-2026": 64,
     "cn-gb3838-2002": 125,
     "eu-2008-50": 14,
     "eu-2024-2881": 19,

@@ -31,17 +31,28 @@ def test_gb3095_2026_transition_phase_then_full_limits(library: StandardLibrary)
     standard = library.get("cn-gb3095-2026")
     transition = standard.phase_on(date(2026, 3, 1))
     assert transition is not None and transition.id == "transition"
-    # Transition grade II (MEE release 2026-02-24): PM2.5 annual 30, 24-hour 60.
-    assert values(library, "pm25", "year", date(2026, 3, 1), "cn-gb3095-2026") == [30]
-    assert values(library, "pm25", "24h", date(2030, 12, 31), "cn-gb3095-2026") == [60]
+    # GB 3095-2026 Table 1 (page 3), transitional column, grade I / grade II: PM2.5 annual 15 / 30,
+    # 24-hour 35 / 60; PM10 annual 40 / 60, 24-hour 50 / 120; SO2 annual 20 / 60.
+    assert values(library, "pm25", "year", date(2026, 3, 1), "cn-gb3095-2026") == [15, 30]
+    assert values(library, "pm25", "24h", date(2030, 12, 31), "cn-gb3095-2026") == [35, 60]
+    assert values(library, "pm10", "24h", date(2026, 3, 1), "cn-gb3095-2026") == [50, 120]
+    assert values(library, "so2", "year", date(2026, 3, 1), "cn-gb3095-2026") == [20, 60]
     full = standard.phase_on(date(2031, 1, 1))
     assert full is not None and full.id == "full"
-    # Full limits: PM2.5 annual grade I 10 / grade II 25, 24-hour 25 / 50.
+    # Final column (clause 4.4: nationwide from 2031-01-01): PM2.5 annual 10 / 25, 24-hour 25 / 50;
+    # PM10 annual 20 / 50; SO2 annual 20 / 20; NO2 annual 30 / 30.
     assert values(library, "pm25", "year", date(2031, 1, 1), "cn-gb3095-2026") == [10, 25]
     assert values(library, "pm25", "24h", date(2031, 1, 1), "cn-gb3095-2026") == [25, 50]
-    # Limits without a phase (CO, O3 carried over) apply in both phases.
+    assert values(library, "pm10", "year", date(2031, 1, 1), "cn-gb3095-2026") == [20, 50]
+    assert values(library, "so2", "year", date(2031, 1, 1), "cn-gb3095-2026") == [20, 20]
+    assert values(library, "no2", "year", date(2031, 1, 1), "cn-gb3095-2026") == [30, 30]
+    # Limits with the same value in both columns (CO, O3) carry no phase and apply in both.
     assert values(library, "co", "1h", date(2026, 3, 1), "cn-gb3095-2026") == [10, 10]
     assert values(library, "co", "1h", date(2031, 1, 1), "cn-gb3095-2026") == [10, 10]
+    # Table 2 note a: NOx annual 50 until 2030-12-31, then 40.
+    assert values(library, "nox", "year", date(2030, 12, 31), "cn-gb3095-2026") == [50, 50]
+    assert values(library, "nox", "year", date(2031, 1, 1), "cn-gb3095-2026") == [40, 40]
+    assert all(limit.certainty == "confirmed" for limit in standard.limits)
 
 
 def test_naaqs_annual_pm25_changes_on_2024_05_06(library: StandardLibrary) -> None:

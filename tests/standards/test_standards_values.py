@@ -148,7 +148,7 @@ def test_ifc_guidelines(library: StandardLibrary) -> None:
 @pytest.mark.parametrize(
     ("standard_id", "expected"),
     [
-        ("cn-gb3095-2026", 12),
+        ("cn-gb3095-2026", 0),
         ("eu-2024-2881", 5),
         ("ifc-ehs-thermal-power-2008", 10),
         ("cn-gb13223-2011", 14),

@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from greenbri.core.aqi import compute_aqi, engine_by_id, engines_of
+from greenbri.core.aqi import compute_aqi, engine_by_id, engines_of, round_half_even
 from greenbri.core.aqi.engine import Engine
-from greenbri.core.aqi.errors import StandardNotVerifiedError
+from greenbri.core.aqi.errors import DateOutOfCoverageError, StandardNotVerifiedError
+from greenbri.core.aqi.registry import engine_in_force
 from greenbri.core.errors import InputError
 from greenbri.core.units import convert
 
@@ -75,22 +76,40 @@ def parse_reading(text: str) -> Reading:
 
 
 def _engine(standard: str, date: dt.date, fallback_engine: str | None) -> Engine:
-    for engine in engines_of(standard):
-        ends = engine.effective_to or dt.date.max
-        if engine.effective_from <= date <= ends:
-            if engine.verified:
-                return engine
-            if fallback_engine is None:
-                raise StandardNotVerifiedError(
-                    f"{engine.not_verified_reason} (engine {engine.engine_id}, in force from "
-                    f"{engine.effective_from.isoformat()}).",
-                    hint="pass --fallback-engine hj633-2012 to compute with the previous standard, and say so "
-                    "when you report the result.",
-                )
-            return engine_by_id(fallback_engine)
+    engine = engine_in_force(standard, date)
+    if engine is not None and engine.verified:
+        return engine
     if fallback_engine:
         return engine_by_id(fallback_engine)
-    return engines_of(standard)[-1]
+    if engine is not None:
+        raise StandardNotVerifiedError(
+            f"{engine.not_verified_reason} (engine {engine.engine_id}, in force from "
+            f"{engine.effective_from.isoformat()}).",
+            hint="pass --fallback-engine ENGINE to compute with another engine, and say so when you report it.",
+        )
+    spans = ", ".join(
+        f"{e.engine_id} {e.effective_from.isoformat()}..{e.effective_to.isoformat() if e.effective_to else ''}"
+        for e in engines_of(standard)
+    )
+    raise DateOutOfCoverageError(
+        f"No {standard} AQI engine covers {date.isoformat()}.",
+        hint=f"greenbri's {standard} engines: {spans}. Give a date inside one, or pass --fallback-engine ENGINE "
+        "to compute with one of them anyway (and say so when you report the result).",
+    )
+
+
+def _daily_key(engine: Engine, standard: str, name: str) -> str:
+    """The measurement key a bare pollutant name stands for under ``engine``.
+
+    The daily report's key (:data:`DAILY_KEYS`), or, where the engine's period has no such
+    table, the pollutant's only table (US SO2 before 2010-08-23: ``so2_24h``, the 1999 daily
+    SO2 index). A full key is returned unchanged.
+    """
+    key = DAILY_KEYS[standard].get(name, name)
+    if key in engine.tables or name not in DAILY_KEYS[standard]:
+        return key
+    only = [candidate for candidate in engine.tables if candidate.split("_")[0] == name]
+    return only[0] if len(only) == 1 else key
 
 
 def aqi_of_readings(
@@ -107,12 +126,18 @@ def aqi_of_readings(
     concentrations: dict[str, np.ndarray] = {}
     converted: dict[str, dict[str, Any]] = {}
     for reading in readings:
-        key = DAILY_KEYS[standard].get(reading.key, reading.key)
+        key = _daily_key(engine, standard, reading.key)
         table = engine.tables.get(key)
         if table is None:
             known = ", ".join(sorted({*engine.tables, *DAILY_KEYS[standard]}))
             raise InputError(
                 f"{engine.engine_id} has no index for {reading.key!r}.", hint=f"use one of: {known}."
+            )
+        if reading.value < 0:
+            raise InputError(
+                f"Reading {reading.key}={reading.value:g} is below zero: a concentration cannot be negative.",
+                hint="give the measured concentration (0 or more); an instrument's negative value is a zero "
+                "drift to be flagged, not a concentration.",
             )
         value = np.array([reading.value])
         if reading.unit and reading.unit != table.unit:
@@ -129,11 +154,46 @@ def aqi_of_readings(
     result = compute_aqi(
         standard, np.array([np.datetime64(date, "D")]), concentrations, fallback_engine=fallback_engine
     )
-    return _as_dict(result, converted, standard, date)
+    return _as_dict(result, converted, standard, date, engine_by_id(result.engine_at(0)))
+
+
+def _notes(result: Any, converted: Mapping[str, dict[str, Any]], engine: Engine) -> list[str]:
+    """What a reader must know about this result, in words (empty when nothing is special)."""
+    notes = []
+    for key, item in sorted(converted.items()):
+        table = engine.tables[key]
+        top = table.rows[-1]
+        if table.round_decimals is not None:
+            used = float(round_half_even([item["value"]], table.round_decimals)[0])
+            if used != item["value"]:
+                notes.append(
+                    f"{key}={item['value']:g} {table.unit} is indexed as {used:g} (rounded by GB/T 8170, "
+                    f"{table.citation.document} clause 4.2.2)."
+                )
+        if item["value"] > top.c_hi:
+            what = {
+                "scale": f"the index is capped at {top.i_hi} (beyond the index)"
+                if engine.beyond_scale == "cap"
+                else "the index extends the last band (beyond the AQI)",
+                "not_defined": "the standard defines no index for it; give the other averaging period",
+                "top_index": f"the standard counts it as {top.i_hi} ({table.citation.location})",
+            }[table.top]
+            notes.append(
+                f"{key}={item['value']:g} {table.unit} is above the table's top ({top.c_hi:g} {table.unit}): {what}."
+            )
+        elif bool(result.not_indexed.get(key, np.zeros(1, dtype=bool))[0]):
+            notes.append(f"{key}={item['value']:g} {table.unit} has no index in {engine.engine_id}.")
+    if bool(result.withheld[0]):
+        missing = sorted(engine.required_pollutants - {key.split("_")[0] for key in converted})
+        notes.append(
+            f"AQI withheld (NA): {', '.join(missing)} not given and the AQI of the others is not above "
+            f"{engine.incomplete_published_above} (HJ 633-2026 clause 5.3.1). Give all six pollutants to get it."
+        )
+    return notes
 
 
 def _as_dict(
-    result: Any, converted: Mapping[str, dict[str, Any]], standard: str, date: dt.date
+    result: Any, converted: Mapping[str, dict[str, Any]], standard: str, date: dt.date, engine: Engine
 ) -> dict[str, Any]:
     aqi = float(result.aqi[0])
     category = result.category_at(0)
@@ -152,6 +212,8 @@ def _as_dict(
         },
         "primary": list(result.primary_keys(0)),
         "above_scale": bool(result.above_scale[0]),
+        "withheld": bool(result.withheld[0]),
+        "notes": _notes(result, converted, engine),
         "sub_indices": {
             key: {**converted.get(key, {}), "index": None if np.isnan(values[0]) else int(values[0])}
             for key, values in sorted(result.sub_indices.items())

@@ -35,6 +35,10 @@ HJ633_TABLE_1 = {  # breakpoints typed from HJ 633-2012 Table 1 (24-hour and 8-h
 }
 US_PM25_2015 = [(0.0, 12.0, 0, 50), (12.1, 35.4, 51, 100), (35.5, 55.4, 101, 150), (55.5, 150.4, 151, 200),
                 (150.5, 250.4, 201, 300), (250.5, 350.4, 301, 400), (350.5, 500.4, 401, 500)]  # fmt: skip
+# 40 CFR 58 App. G Table 2 of the 1999 AQI rule (64 FR 42530), in force until 2013-03-17 (78 FR 3086)
+US_PM25_1999 = [(0.0, 15.4, 0, 50), (15.5, 40.4, 51, 100), (40.5, 65.4, 101, 150), (65.5, 150.4, 151, 200),
+                (150.5, 250.4, 201, 300), (250.5, 350.4, 301, 400), (350.5, 500.4, 401, 500)]  # fmt: skip
+US_PM25_2012_FROM = pd.Timestamp("2013-03-18")
 
 
 @pytest.fixture(scope="module")
@@ -76,12 +80,12 @@ def _iaqi_cn(value: float, limits: list[float]) -> float:
     return math.nan
 
 
-def _iaqi_us_pm25(value: float) -> float:
+def _iaqi_us_pm25(value: float, table: list[tuple[float, float, int, int]] = US_PM25_2015) -> float:
     if math.isnan(value):
         return math.nan
     truncated = math.floor(value * 10 + 1e-7) / 10
-    for number, (low, high, index_low, index_high) in enumerate(US_PM25_2015):
-        if truncated <= high or number == len(US_PM25_2015) - 1:  # App. G 12(ii): extend the last band
+    for number, (low, high, index_low, index_high) in enumerate(table):
+        if truncated <= high or number == len(table) - 1:  # App. G 12(ii): extend the last band
             return math.floor(
                 (index_high - index_low) / (high - low) * (truncated - low) + index_low + 0.5 + 1e-9
             )
@@ -135,12 +139,18 @@ def test_daily_us_pm25_index_matches_the_reference(
     beijing_series: dict[str, DailySeries], reference: dict[str, pd.DataFrame]
 ) -> None:
     series = beijing_series["us"]
-    result = daily_aqi(series, "us", fallback_engine="us-epa-2015").result
+    result = daily_aqi(series, "us").result
     ours = pd.Series(result.sub_indices["pm25_24h"].reshape(-1), index=_greenbri(series, "pm25_24h").index)
-    expected = reference["us"]["pm25"].reindex(ours.index).map(_iaqi_us_pm25)
-    np.testing.assert_array_equal(ours.to_numpy(), expected.to_numpy())
-    # the engine follows the date: 2015 tables from 2015-12-28, the explicit fallback before
-    assert result.engine_at((0, 0)) == "us-epa-2015"
+    values = reference["us"]["pm25"].reindex(ours.index)
+    dates = values.index.get_level_values("date")
+    expected = [
+        _iaqi_us_pm25(value, US_PM25_1999 if date < US_PM25_2012_FROM else US_PM25_2015)
+        for value, date in zip(values, dates, strict=True)
+    ]
+    np.testing.assert_array_equal(ours.to_numpy(), np.asarray(expected))
+    # the engine follows the date, no fallback needed: the 1999 PM2.5 rows until 2013-03-17
+    assert (result.engine_at((0, 0)), result.engine_at((0, 17))) == ("us-epa-2010-so2", "us-epa-2012")
+    assert sum(date < US_PM25_2012_FROM for date in dates) == 17 * len(series.stations)
 
 
 LIMITS = [  # (standard, rules, key, pollutant, averaging, level, limit): values typed from each document

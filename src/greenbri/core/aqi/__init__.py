@@ -25,6 +25,7 @@ from greenbri.core.aqi.kernel import (
     IndexRounding,
     SubIndex,
     piecewise_index,
+    round_half_even,
     round_index,
     truncate,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "engines_of",
     "nowcast",
     "piecewise_index",
+    "round_half_even",
     "round_index",
     "truncate",
 ]

@@ -59,6 +59,11 @@ class AqiResult:
         Per measurement key: a value was given but the standard defines no index for it.
     categories
         The category definitions (names, colours) of the standard.
+    withheld
+        The AQI is withheld (NA) because a pollutant the engine requires is missing and
+        the AQI of the others is not above the publication threshold (HJ 633-2026
+        clause 5.3.1); ``aqi`` is NaN and ``category`` NO_DATA there, the sub-indices
+        stay. ``False`` for engines without that rule.
     """
 
     standard: str
@@ -74,6 +79,7 @@ class AqiResult:
     above_scale: NDArray[np.bool_]
     not_indexed: Mapping[str, NDArray[np.bool_]]
     categories: tuple[Category, ...]
+    withheld: NDArray[np.bool_]
 
     def primary_keys(self, position: int | tuple[int, ...] = ()) -> tuple[str, ...]:
         """Measurement keys that are primary at ``position`` (sorted)."""
@@ -100,6 +106,7 @@ class _Partial:
     present_count: NDArray[np.int8]
     above_scale: NDArray[np.bool_]
     not_indexed: dict[str, NDArray[np.bool_]]
+    withheld: NDArray[np.bool_]
 
 
 def compute_aqi(
@@ -129,8 +136,9 @@ def compute_aqi(
         Override the engine's policy above the top of the scale (``extrapolate``, ``cap``,
         ``nan``); default CN ``cap``, US ``extrapolate``.
     fallback_engine
-        Engine id used for dates whose own engine is not verified (HJ 633-2026) or that no
-        engine covers. The engine actually used is recorded in ``engine_code``.
+        Engine id used for dates that no engine covers (CN before 2016-01-01, US before
+        1999-10-04) or whose engine is registered as not verified (none at present). The
+        engine actually used is recorded in ``engine_code``.
 
     Examples
     --------
@@ -141,6 +149,7 @@ def compute_aqi(
     if not concentrations:
         raise AqiInputError("No concentrations were given.", hint="Pass at least one measurement key.")
     keys = sorted(concentrations)
+    _check_known(standard, keys)
     arrays = np.broadcast_arrays(*(np.asarray(concentrations[key], dtype=np.float64) for key in keys))
     shape = arrays[0].shape
     values = dict(zip(keys, arrays, strict=True))
@@ -227,19 +236,26 @@ def _fallback(standard: str, fallback_engine: str | None) -> Engine | None:
     return engine
 
 
-def _check_keys(engine: Engine, keys: list[str]) -> None:
-    unknown = [key for key in keys if key not in engine.tables]
+def _check_known(standard: str, keys: list[str]) -> None:
+    """Refuse keys that no engine of the standard knows (a key that only some periods
+    define, such as US ``so2_1h`` before 2010, is ``not_indexed`` on the other dates)."""
+    known = {key for engine in engines_of(standard) for key in engine.tables}
+    unknown = [key for key in keys if key not in known]
     if unknown:
         raise AqiInputError(
-            f"{engine.engine_id} has no breakpoints for {', '.join(unknown)}.",
-            hint=f"Use the measurement keys {', '.join(sorted(engine.tables))}.",
+            f"No {standard} AQI engine has breakpoints for {', '.join(unknown)}.",
+            hint=f"Use the measurement keys {', '.join(sorted(known))}.",
         )
+
+
+def _check_keys(engine: Engine, keys: list[str]) -> None:
     for group in engine.exclusive:
         if group.issubset(keys):
             raise AqiInputError(
                 f"{engine.engine_id}: {' and '.join(sorted(group))} were both given.",
-                hint="1-hour values are for the real-time report, 24-hour values for the daily report "
-                "(HJ 633-2012 Table 1, note (1)); compute the two reports separately.",
+                hint="1-hour values are for the real-time report, 24-hour (O3: 8-hour) values for the "
+                "daily report (HJ 633-2012 Table 1, note (1); HJ 633-2026 Table 3, note a); compute the "
+                "two reports separately.",
             )
 
 
@@ -253,7 +269,12 @@ def _evaluate(
     above = np.zeros(next(iter(values.values())).shape, dtype=bool)
     not_indexed: dict[str, NDArray[np.bool_]] = {}
     for key in keys:
-        sub = piecewise_index(values[key], engine.tables[key], beyond_scale=policy)
+        table = engine.tables.get(key)
+        if table is None:  # the standard defines this key only in other periods
+            rounded[key] = np.full(above.shape, np.nan)
+            not_indexed[key] = ~np.isnan(values[key])
+            continue
+        sub = piecewise_index(values[key], table, beyond_scale=policy)
         rounded[key] = _round_in_place(sub.value, engine.rounding)
         above |= sub.above_scale
         not_indexed[key] = sub.not_indexed
@@ -271,7 +292,7 @@ def _summarise(
 ) -> _Partial:
     by_pollutant: dict[str, NDArray[np.float64]] = {}
     for key, index in rounded.items():
-        pollutant = engine.tables[key].pollutant
+        pollutant = key.split("_")[0]
         by_pollutant[pollutant] = (
             np.fmax(by_pollutant[pollutant], index) if pollutant in by_pollutant else index
         )
@@ -280,6 +301,9 @@ def _summarise(
     for index in by_pollutant.values():
         np.fmax(aqi, index, out=aqi)
         np.add(present, ~np.isnan(index), out=present, casting="unsafe")
+    withheld = _withheld(engine, by_pollutant, aqi, present)
+    if withheld.any():
+        aqi[withheld] = np.nan
     upper = np.array([c.aqi_high for c in engine.categories[:-1]], dtype=np.float64)
     category = np.array(np.searchsorted(upper, aqi, side="left"), dtype=np.int8)
     missing = np.isnan(aqi)
@@ -289,7 +313,30 @@ def _summarise(
     primary = {key: (index == aqi) & eligible for key, index in rounded.items()}
     limit = engine.exceeding_above
     exceeding = {} if limit is None else {key: index > limit for key, index in rounded.items()}
-    return _Partial(aqi, rounded, by_pollutant, primary, exceeding, category, present, above, not_indexed)
+    return _Partial(
+        aqi, rounded, by_pollutant, primary, exceeding, category, present, above, not_indexed, withheld
+    )
+
+
+def _withheld(
+    engine: Engine,
+    by_pollutant: Mapping[str, NDArray[np.float64]],
+    aqi: NDArray[np.float64],
+    present: NDArray[np.int8],
+) -> NDArray[np.bool_]:
+    """HJ 633-2026 clause 5.3.1: with a required pollutant missing, the AQI is published only
+    when above the threshold (100); otherwise NA. ``present``: pollutants with an index."""
+    threshold = engine.incomplete_published_above
+    required = engine.required_pollutants
+    if threshold is None or not required:
+        return np.zeros(aqi.shape, dtype=bool)
+    if not required.issubset(by_pollutant):
+        complete = np.zeros(aqi.shape, dtype=bool)
+    elif required.issuperset(by_pollutant):  # every given pollutant is required: count them
+        complete = present >= len(required)
+    else:
+        complete = np.logical_and.reduce([~np.isnan(by_pollutant[p]) for p in sorted(required)])
+    return ~complete & (aqi <= threshold)  # NaN (nothing present) is NO DATA, not withheld
 
 
 def _merge(shape: tuple[int, ...], partials: list[tuple[NDArray[np.bool_], _Partial]]) -> _Partial:
@@ -305,6 +352,7 @@ def _merge(shape: tuple[int, ...], partials: list[tuple[NDArray[np.bool_], _Part
         present_count=_fill(shape, 0, masks, [p.present_count for p in parts]),
         above_scale=_fill(shape, False, masks, [p.above_scale for p in parts]),
         not_indexed=_fill_map(shape, False, masks, [p.not_indexed for p in parts]),
+        withheld=_fill(shape, False, masks, [p.withheld for p in parts]),
     )
 
 
@@ -352,4 +400,5 @@ def _result(
         above_scale=partial.above_scale,
         not_indexed=partial.not_indexed,
         categories=engines[0].categories,
+        withheld=partial.withheld,
     )

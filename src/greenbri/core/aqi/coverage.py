@@ -174,7 +174,7 @@ def _scatter(
         categories = engines_of(standard)[0].categories
         empty = np.zeros(0)
         part_aqi, part_category, part_present = empty, empty.astype(np.int8), empty.astype(np.int8)
-        part_above = empty.astype(bool)
+        part_above = part_withheld = empty.astype(bool)
         maps: dict[str, Mapping[str, NDArray[Any]]] = {
             name: {} for name in ("sub", "pollutant", "primary", "exceeding", "not_indexed")
         }
@@ -183,7 +183,7 @@ def _scatter(
         engine_code = fill(len(part.engines), part.engine_code, np.int8)
         categories = part.categories
         part_aqi, part_category, part_present = part.aqi, part.category, part.present_count
-        part_above = part.above_scale
+        part_above, part_withheld = part.above_scale, part.withheld
         maps = {
             "sub": part.sub_indices,
             "pollutant": part.pollutant_indices,
@@ -212,4 +212,5 @@ def _scatter(
         above_scale=np.asarray(fill(False, part_above, np.bool_), dtype=np.bool_),
         not_indexed=flags["not_indexed"],
         categories=categories,
+        withheld=np.asarray(fill(False, part_withheld, np.bool_), dtype=np.bool_),
     )

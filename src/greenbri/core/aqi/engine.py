@@ -59,6 +59,11 @@ class Engine:
         Groups of keys that must not be given together (CN: 1-hour and 24-hour NO2).
     rules
         The special rules in words, with citations.
+    required_pollutants, incomplete_published_above
+        With a required pollutant missing (no value, or a value without an index), the
+        AQI is published only when above ``incomplete_published_above``; otherwise it is
+        withheld (NA) and only the sub-indices are reported (HJ 633-2026 clause 5.3.1).
+        ``None``: the AQI of the pollutants present is always published.
     """
 
     engine_id: str
@@ -77,6 +82,8 @@ class Engine:
     exclusive: tuple[frozenset[str], ...] = ()
     rules: tuple[Rule, ...] = ()
     not_verified_reason: str = ""
+    required_pollutants: frozenset[str] = frozenset()
+    incomplete_published_above: int | None = None
 
     def covers(self, day: dt.date) -> bool:
         """Whether ``day`` falls in the engine's period of force."""

@@ -26,6 +26,7 @@ __all__ = [
     "IndexRounding",
     "SubIndex",
     "piecewise_index",
+    "round_half_even",
     "round_index",
     "truncate",
 ]
@@ -86,6 +87,33 @@ def truncate(concentration: ArrayLike, decimals: int) -> NDArray[np.float64]:
     return scaled.reshape(shape)
 
 
+def round_half_even(concentration: ArrayLike, decimals: int) -> NDArray[np.float64]:
+    """Round to ``decimals`` decimals by GB/T 8170 (数值修约规则); NaN stays NaN.
+
+    Below a half goes down, above a half goes up, an exact half goes to the even
+    neighbour (四舍六入五成双). To integers this is IEEE ``rint`` (x.5 is exact in binary);
+    to decimals, a scaled value within 1e-7 of a half (2.35 -> 23.499999999999996) is
+    treated as the decimal half it stands for.
+
+    >>> round_half_even([60.5, 61.5, 60.49, 60.51], 0).tolist()
+    [60.0, 62.0, 60.0, 61.0]
+    >>> round_half_even([2.25, 2.35, 2.45, 2.451], 1).tolist()
+    [2.2, 2.4, 2.4, 2.5]
+    """
+    shape = np.shape(concentration)
+    if decimals == 0:  # one pass: rint allocates the result
+        return np.rint(np.asarray(concentration, dtype=np.float64)).reshape(shape)
+    scale = 10.0**decimals
+    values = np.asarray(concentration, dtype=np.float64).reshape(-1) * scale
+    rounded = np.rint(values)
+    near_half = np.abs(np.abs(values - rounded) - 0.5) < _TRUNCATION_TOLERANCE
+    if near_half.any():
+        below = np.floor(values[near_half] + _TRUNCATION_TOLERANCE)  # 23.4999999 and 23.5000001: 23
+        rounded[near_half] = below + (below % 2 == 1)
+    rounded /= scale
+    return np.asarray(rounded, dtype=np.float64).reshape(shape)
+
+
 def round_index(index: ArrayLike, rounding: IndexRounding) -> NDArray[np.float64]:
     """Round sub-indices the way a standard says; NaN stays NaN.
 
@@ -121,7 +149,7 @@ def piecewise_index(
     concentration
         Any shape, in the table's unit; NaN means missing.
     table
-        The breakpoint table; its ``truncate_decimals`` is applied first.
+        The breakpoint table; its ``truncate_decimals`` or ``round_decimals`` is applied first.
     beyond_scale
         For concentrations above the top of a ``scale`` table.
 
@@ -135,6 +163,8 @@ def piecewise_index(
     values = given.reshape(-1)
     if table.truncate_decimals is not None:
         values = truncate(values, table.truncate_decimals)
+    if table.round_decimals is not None:
+        values = round_half_even(values, table.round_decimals)
     c_lo, c_hi = table.column("c_lo"), table.column("c_hi")
     last = len(c_hi) - 1
     band = np.searchsorted(c_hi, values, side="left")
@@ -152,6 +182,9 @@ def piecewise_index(
         if table.top == "not_defined":
             index[above] = np.nan
             not_indexed = below | above
+            above = np.zeros_like(above)
+        elif table.top == "top_index":
+            index[above] = table.column("i_hi")[last]
             above = np.zeros_like(above)
         elif beyond_scale == "cap":
             index[above] = table.column("i_hi")[last]

@@ -34,8 +34,11 @@ Verification = Literal["primary", "secondary", "unverified"]
 
 #: What a concentration above the table's last row means. ``scale``: the index goes on
 #: past the top of the scale, as the engine's beyond-scale policy says; ``not_defined``:
-#: the standard defines no index for it (another averaging period takes over).
-TopRule = Literal["scale", "not_defined"]
+#: the standard defines no index for it (another averaging period takes over);
+#: ``top_index``: the standard fixes the index at the last row's index, whatever the
+#: concentration (HJ 633-2026 Table 3, notes b and c: SO2 1 h above 800 ug/m3 counts as
+#: 200, O3 8 h above 800 ug/m3 as 300).
+TopRule = Literal["scale", "not_defined", "top_index"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,9 @@ class BreakpointTable:
     truncate_decimals
         Truncate concentrations to this many decimals before the lookup (US EPA);
         ``None``: use them as given.
+    round_decimals
+        Round concentrations to this many decimals before the lookup by GB/T 8170
+        (halves to even: HJ 633-2026 clause 4.2.2); ``None``: use them as given.
     top
         What a concentration above the last row means (:data:`TopRule`).
     """
@@ -103,6 +109,7 @@ class BreakpointTable:
     citation: Citation
     truncate_decimals: int | None = None
     top: TopRule = "scale"
+    round_decimals: int | None = None
     _arrays: dict[str, NDArray[np.float64]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -21,7 +21,9 @@ def aqi_command(
     date: Annotated[str | None, typer.Option(help="Observation date, YYYY-MM-DD (default: today).")] = None,
     fallback_engine: Annotated[
         str | None,
-        typer.Option(help="Engine to use where the one in force is not verified, e.g. hj633-2012."),
+        typer.Option(
+            help="Engine for a date no engine covers (CN before 2016, US before 1999-10-04), e.g. hj633-2012."
+        ),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
@@ -33,9 +35,9 @@ def aqi_command(
     if json_output:
         print_json(result)
         return
-    category = result["category"] or {"en": "NO DATA", "zh": "无数据"}
+    category = result["category"] or _no_category_label(withheld=result["withheld"])
     console.print(
-        f"AQI [bold]{result['aqi'] if result['aqi'] is not None else 'NO DATA'}[/] "
+        f"AQI [bold]{result['aqi'] if result['aqi'] is not None else 'NA'}[/] "
         f"{category['en']} / {category['zh']} — {result['engine']} on {result['date']}; "
         f"primary 首要污染物: {', '.join(result['primary']) or '—'}",
         highlight=False,
@@ -53,3 +55,13 @@ def aqi_command(
             for key, item in result["sub_indices"].items()
         ],
     )
+    for note in result["notes"]:
+        console.print(f"note: {note}", highlight=False)
+
+
+def _no_category_label(*, withheld: bool) -> dict[str, str]:
+    """NO DATA, or NA when HJ 633-2026 clause 5.3.1 withholds the AQI, from the one label catalogue."""
+    from greenbri.usecases.reports.messages import MESSAGES  # rare path; the reports package is heavy
+
+    label = MESSAGES["class.aqi_withheld" if withheld else "class.no_data"]
+    return {"en": label.en, "zh": label.zh}

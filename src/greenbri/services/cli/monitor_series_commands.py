@@ -85,7 +85,9 @@ def aqi_series_command(
     reference_conditions: Conditions = "cn-gb3095-2018",
     fallback_engine: Annotated[
         str | None,
-        typer.Option(help="Engine for dates without a verified one, e.g. hj633-2012, us-epa-2015."),
+        typer.Option(
+            help="Engine for dates no engine covers (CN before 2016, US before 1999-10-04), e.g. hj633-2012."
+        ),
     ] = None,
     json_output: Json = False,
 ) -> None:

@@ -86,6 +86,8 @@ def aqi_report(series: DailySeries, standard: str, *, fallback_engine: str | Non
                     "primary": list(result.primary_keys((position, number))),
                     "engine": result.engine_at((position, number)) or None,
                     "not_computed": reason,
+                    # HJ 633-2026 clause 5.3.1: a pollutant missing and AQI <= 100, so the AQI is NA
+                    "withheld": bool(result.withheld[position, number]),
                 }
             )
     summary = {

@@ -31,6 +31,8 @@ _CLASSES = {
     "class.no_data": _B("NO DATA", "无数据"),
     # an AQI no engine could compute (a date outside every engine): the reason goes with it
     "class.not_computed": _B("NOT COMPUTED", "未计算"),
+    # HJ 633-2026 clause 5.3.1: AQI and category marked NA when a pollutant is missing and AQI <= 100
+    "class.aqi_withheld": _B("NA (withheld)", "NA（不发布）"),
 }
 _DIMENSIONS = {
     "dimension.climate": _B("Climate change mitigation", "气候变化减缓"),
