@@ -8,7 +8,8 @@ Dataset tables (:mod:`.tabular`, so also ``screen`` project files), indicator fi
    store the missing fields as null);
 2. **long row**: a data row has more fields than the header (a delimiter that should be quoted);
 3. **unterminated quote**: the file ends inside a quoted field, so everything from the quote on
-   would be read as one value;
+   would be read as one value; **bad quoting**: a quoted field is followed by other text before
+   the delimiter (``"N,2.1,"Dongsi"``), so the quotes do not pair up (the scan stops there);
 4. **cut at end of file**: the file does not end with a line break and the last field of its last
    row looks cut:
 
@@ -164,7 +165,15 @@ def scan_rows(text: str, delimiter: str = ",") -> list[BadRow]:
                     "a quoted field opened in this row is never closed, so the file ends inside it",
                 ),
             ]
-        return [*bad, BadRow(first_line, reader.line_num, "bad quoting", str(error))]
+        return [
+            *bad,
+            BadRow(
+                first_line,
+                reader.line_num,
+                "bad quoting",
+                f"the quotes of this row do not pair up (read up to line {reader.line_num}: {error})",
+            ),
+        ]
     if last_is_whole and not text.endswith(("\n", "\r")):
         cut = end_of_file_problem(tail, previous_line)
         if cut is not None:
@@ -189,7 +198,7 @@ def refusal(bad: Sequence[BadRow], source: str) -> MalformedInputError:
     fix = SKIP_HINT
     if first.reason == "cut at end of file":
         fix = f"if the last row is complete, end the file with a line break; else {SKIP_HINT}"
-    elif first.reason == "unterminated quote":
+    elif first.reason in ("unterminated quote", "bad quoting"):
         fix = f'close the quote (a quote inside a quoted field is written twice: ""), or {SKIP_HINT}'
     return MalformedInputError(
         f"The file is not whole: {first.reason}: {first.detail}{others}. Nothing from it was stored.",
