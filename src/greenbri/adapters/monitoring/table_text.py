@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
+import os
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from greenbri.adapters.readers.encoding import decode_text
@@ -30,7 +33,9 @@ __all__ = ["bad_rows_at_the_end", "encoding_error", "field_too_long", "refuse_em
 
 _TAIL_BYTES = 1 << 16
 _QUOTING = ("unterminated quote", "bad quoting")
-_CHUNK = 1 << 24
+_CHUNK = 1 << 20
+_QUOTE = ord('"')
+_COMPRESSED = (".gz", ".bz2", ".lz4", ".zst", ".zstd")
 
 
 def _stream(path: Path) -> pa.NativeFile:
@@ -82,13 +87,29 @@ def field_too_long(source: str, block_bytes: int) -> MalformedInputError:
 
 
 def _read_all(path: Path) -> tuple[int, bytes]:
-    """The number of ``"`` in the file, and its last 64 KiB."""
+    """The number of ``"`` in the file, and its last 64 KiB (a plain file is mapped, not read)."""
+    if path.suffix.lower() not in _COMPRESSED:
+        with path.open("rb") as handle:
+            if os.fstat(handle.fileno()).st_size == 0:
+                return 0, b""
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                return _count(mapped), mapped[-_TAIL_BYTES:]
     quotes, tail = 0, b""
     with _stream(path) as stream:
         for chunk in iter(lambda: stream.read(_CHUNK), b""):
             quotes += chunk.count(b'"')
-            tail = (tail + chunk)[-_TAIL_BYTES:]
+            tail = chunk[-_TAIL_BYTES:] if len(chunk) >= _TAIL_BYTES else (tail + chunk)[-_TAIL_BYTES:]
     return quotes, tail
+
+
+def _count(mapped: mmap.mmap) -> int:
+    """``"`` in a mapped file, counted 16 MiB at a time without copying the file."""
+    size, block, total = len(mapped), 1 << 24, 0
+    for start in range(0, size, block):
+        part = np.frombuffer(mapped, dtype=np.uint8, count=min(block, size - start), offset=start)
+        total += int(np.count_nonzero(part == _QUOTE))
+        del part  # the map cannot close while a view of it is alive
+    return total
 
 
 def bad_rows_at_the_end(path: Path, *, encoding: str, delimiter: str, row_count: int) -> list[BadRow]:
