@@ -18,7 +18,9 @@ Dataset tables (:mod:`.tabular`, so also ``screen`` project files), indicator fi
    b. it is empty, while that column has a value in every one of the (up to
       :data:`TAIL_ROWS`, at least :data:`MIN_EVIDENCE_ROWS`) rows before it; or
    c. it is a number with fewer digits after the decimal point than the same column has, all
-      alike, in those rows (``12.3`` where the rows before all read like ``45.67``).
+      alike, in those rows (``12.3`` where the rows before all read like ``45.67``), or a lone
+      sign (``-``) where those rows all hold such numbers. (A lone ``-`` elsewhere is accepted:
+      it often marks a missing value.)
 
 Blank lines are ignored. A file that ends without a line break is otherwise accepted: many
 downloads do (OWID grapher files among them). What the rules **cannot** see: a number cut between
@@ -103,16 +105,19 @@ def end_of_file_problem(rows: Sequence[Sequence[str]], last_line: int) -> BadRow
             f"{where} is empty, while the {len(before)} rows before it all have a value there",
         )
     places = {_decimals(other) for other in before}
+    if len(places) != 1 or None in places:
+        return None
+    (expected,) = places
     mine = _decimals(value)
-    if len(places) == 1 and None not in places and mine is not None:
-        (expected,) = places
-        if expected and mine < expected:
-            return BadRow(
-                last_line,
-                last_line,
-                "cut at end of file",
-                f"{where} has {mine} decimals, while the {len(before)} rows before it all have {expected}",
-            )
+    if not expected or (mine is None and value not in ("-", "+")):
+        return None
+    if mine is None or mine < expected:
+        return BadRow(
+            last_line,
+            last_line,
+            "cut at end of file",
+            f"{where} has {mine or 0} decimals, while the {len(before)} rows before it all have {expected}",
+        )
     return None
 
 
