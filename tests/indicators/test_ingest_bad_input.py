@@ -159,7 +159,7 @@ def test_same_bytes_under_another_name_are_recognised(kba: Path, tmp_path: Path)
     assert len(store.manifest()["sources"]) == 1
 
 
-def test_a_long_field_is_read_not_a_traceback(tmp_path: Path) -> None:
+def test_a_long_field_even_in_the_header_is_read_not_a_traceback(tmp_path: Path) -> None:
     result = ingest_file(IndicatorStore(tmp_path / "store"), BAD / "long_field.csv")
     assert result["status"] == "ingested" and result["rows"] == 2
 
