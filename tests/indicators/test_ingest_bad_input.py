@@ -164,6 +164,13 @@ def test_a_long_field_even_in_the_header_is_read_not_a_traceback(tmp_path: Path)
     assert result["status"] == "ingested" and result["rows"] == 2
 
 
+def test_a_gbk_file_is_decoded_not_refused_as_not_utf8(tmp_path: Path) -> None:
+    store = IndicatorStore(tmp_path / "store")
+    result = ingest_file(store, BAD / "gbk_encoded.csv")
+    assert result["rows"] == 2
+    assert set(store.observations()["name"]) == {"中国", "巴基斯坦"}
+
+
 @pytest.mark.parametrize(
     ("name", "error", "words"),
     [
