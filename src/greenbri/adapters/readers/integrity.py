@@ -193,18 +193,21 @@ def without_rows(text: str, bad: Sequence[BadRow]) -> str:
     return "".join(line for number, line in enumerate(lines, start=1) if number not in drop)
 
 
-def refusal(bad: Sequence[BadRow], source: str) -> MalformedInputError:
-    """The error that refuses a file with bad rows: the first named, a few more listed, the count given."""
+def refusal(bad: Sequence[BadRow], source: str, *, skippable: bool = True) -> MalformedInputError:
+    """The error that refuses a file with bad rows: the first named, a few more listed, the count given.
+
+    ``skippable``: the command has ``--skip-bad-rows`` (the fix names it)."""
     first = bad[0]
     others = ""
     if len(bad) > 1:
         listed = "; ".join(str(row) for row in bad[1:4]) + ("; ..." if len(bad) > 4 else "")
         others = f" ({len(bad)} bad rows in all; also {listed})"
-    fix = SKIP_HINT
+    skip = SKIP_HINT if skippable else "fix or remove the row"
+    fix = skip
     if first.reason == "cut at end of file":
-        fix = f"if the last row is complete, end the file with a line break; else {SKIP_HINT}"
+        fix = f"if the last row is complete, end the file with a line break; else {skip}"
     elif first.reason in ("unterminated quote", "bad quoting"):
-        fix = f'close the quote (a quote inside a quoted field is written twice: ""), or {SKIP_HINT}'
+        fix = f'close the quote (a quote inside a quoted field is written twice: ""), or {skip}'
     return MalformedInputError(
         f"The file is not whole: {first.reason}: {first.detail}{others}. Nothing from it was stored.",
         source=source,
