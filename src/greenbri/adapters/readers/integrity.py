@@ -111,14 +111,15 @@ def end_of_file_problem(rows: Sequence[Sequence[str]], last_line: int) -> BadRow
     mine = _decimals(value)
     if not expected or (mine is None and value not in ("-", "+")):
         return None
-    if mine is None or mine < expected:
-        return BadRow(
-            last_line,
-            last_line,
-            "cut at end of file",
-            f"{where} has {mine or 0} decimals, while the {len(before)} rows before it all have {expected}",
-        )
-    return None
+    if mine is not None and mine >= expected:
+        return None
+    what = "is a lone sign" if mine is None else f"has {mine} decimals"
+    return BadRow(
+        last_line,
+        last_line,
+        "cut at end of file",
+        f"{where} {what}, while the {len(before)} rows before it all have numbers with {expected} decimals",
+    )
 
 
 def _allow_long_fields(length: int) -> None:
