@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 from tests.monitoring.test_ingest_bad_input import HEADER, _beijing_rows, _snapshot
+from typer.testing import CliRunner
 
 from greenbri.adapters.monitoring.store import ReadingsStore
 from greenbri.core.errors import EmptyInputError, EncodingError, MalformedInputError
+from greenbri.services.cli.main import app
 from greenbri.usecases.monitoring.ingest import ingest_files
 
 BAD = Path(__file__).parent.parent / "bad_inputs"
@@ -112,3 +114,25 @@ def test_a_field_longer_than_the_reader_block_is_named(store: ReadingsStore, tmp
         ingest_files(store, [path], format_name="beijing")
     assert "truncated" not in str(caught.value)
     assert _snapshot(store) == before
+
+
+def test_the_cli_names_the_encoding_and_takes_encoding_and_skip_options(
+    data_dir: Path, tmp_path: Path, shared_data: Path
+) -> None:
+    runner = CliRunner()
+    gbk = tmp_path / "2022-01-15T08.csv"
+    gbk.write_bytes((shared_data / "air" / "cnemc" / "2022-01-15T08.csv").read_text("utf-8").encode("gbk"))
+    refused = runner.invoke(app, ["monitor", "ingest", str(gbk), "--format", "cnemc"])
+    assert refused.exit_code == 2 and "--encoding gbk" in refused.output
+    read = runner.invoke(
+        app, ["monitor", "ingest", str(gbk), "--format", "cnemc", "--encoding", "gbk", "--json"]
+    )
+    assert read.exit_code == 0, read.output
+    lines = _beijing_rows(4)
+    lines[1] = lines[1][:20]
+    damaged = _beijing(tmp_path / "damaged.csv", lines)
+    skipped = runner.invoke(
+        app, ["monitor", "ingest", str(damaged), "--format", "beijing", "--skip-bad-rows"]
+    )
+    assert skipped.exit_code == 0, skipped.output
+    assert "line 3" in skipped.output and "left out" in skipped.output

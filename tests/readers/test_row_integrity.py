@@ -118,3 +118,9 @@ def test_a_file_cut_inside_a_row_is_always_caught(
     cut = data.draw(st.integers(start + 1, end - 1))
     bad = scan_rows(text[:cut])
     assert bad and bad[-1].first_line == text[:cut].count("\n") + 1
+
+
+def test_screen_refuses_a_short_last_row_and_names_it(data_dir: Path) -> None:
+    result = runner.invoke(app, ["screen", str(BAD / "short_last_row.csv")])
+    assert result.exit_code == 2
+    assert "line 4" in result.output and "short row" in result.output and "--skip-bad-rows" in result.output
