@@ -39,6 +39,7 @@ import csv
 import io
 import re
 import sys
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -135,7 +136,7 @@ def scan_rows(text: str, delimiter: str = ",") -> list[BadRow]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     bad: list[BadRow] = []
     width: int | None = None
-    tail: list[list[str]] = []
+    tail: deque[list[str]] = deque(maxlen=TAIL_ROWS + 1)
     previous_line = 0
     last_is_whole = False
     try:
@@ -158,7 +159,7 @@ def scan_rows(text: str, delimiter: str = ",") -> list[BadRow]:
                     )
                 )
                 continue
-            tail = [*tail[-TAIL_ROWS:], record]
+            tail.append(record)
     except csv.Error as error:
         first_line = previous_line + 1
         if "unexpected end of data" in str(error):
@@ -181,7 +182,7 @@ def scan_rows(text: str, delimiter: str = ",") -> list[BadRow]:
             ),
         ]
     if last_is_whole and not text.endswith(("\n", "\r")):
-        cut = end_of_file_problem(tail, previous_line)
+        cut = end_of_file_problem(list(tail), previous_line)
         if cut is not None:
             bad.append(cut)
     return bad
