@@ -49,6 +49,9 @@ def test_skip_bad_rows_reads_the_others_and_names_the_left_out_row() -> None:
         "line 4: short row: 7 fields where the header has 9"
     ]
     assert any("line 4" in warning and "left out" in warning for warning in result.warnings)
+    assert not any("count only the rows kept" in warning for warning in result.warnings)  # it was the last
+    middle = read_input(BAD / "long_row.csv", ReadOptions(skip_bad_rows=True))
+    assert any("count only the rows kept" in warning for warning in middle.warnings)
 
 
 def test_screen_input_reports_a_left_out_row_as_a_failed_row_and_keeps_row_numbers() -> None:

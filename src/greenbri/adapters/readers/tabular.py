@@ -65,8 +65,10 @@ def read_csv(entry: InputFile, options: ReadOptions) -> RawPart:
     if bad and not options.skip_bad_rows:
         raise refusal(bad, entry.name)
     if bad:
+        if bad[0].last_line < len(text.splitlines()):
+            notes.append(f"{entry.name}: row numbers in later messages count only the rows kept.")
         text = without_rows(text, bad)
-        notes += [f"{entry.name}, {row}: left out (--skip-bad-rows)." for row in bad]
+        notes[:0] = [f"{entry.name}, {row}: left out (--skip-bad-rows)." for row in bad]
     with caught_warnings(entry.name, notes), warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
