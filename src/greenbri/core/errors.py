@@ -18,7 +18,8 @@ the CLI and the API can show it as it is.
     │   ├── CoordinateRangeError      coordinates outside the valid range
     │   ├── GeometryError             empty or invalid geometry that cannot be repaired
     │   ├── DuplicateIdError          the id column repeats a value
-    │   └── MissingColumnError        a named column is absent
+    │   ├── MissingColumnError        a named column is absent
+    │   └── ShrinkingSourceError      a new copy of a source would drop most of its stored rows
     ├── CatalogError              dataset metadata is invalid
     ├── StandardError             a standard file is invalid, or a limit cannot be applied
     ├── StoreError                the data store cannot do what was asked
@@ -60,6 +61,7 @@ __all__ = [
     "MissingColumnError",
     "MonitoringError",
     "ReadingConflictError",
+    "ShrinkingSourceError",
     "SourceError",
     "StandardError",
     "StoreError",
@@ -164,6 +166,10 @@ class DuplicateIdError(InputError):
 
 class MissingColumnError(InputError):
     """A column that was named (or is required) is not in the input."""
+
+
+class ShrinkingSourceError(InputError):
+    """A new copy of a source holds far fewer rows than the one stored (a truncated download?)."""
 
 
 class CatalogError(GreenbriError):

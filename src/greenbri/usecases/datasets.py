@@ -136,6 +136,8 @@ def _options_digest(options: ReadOptions, extra: dict[str, Any]) -> str:
     payload = asdict(options)
     payload["column_mapping"] = dict(sorted(dict(options.column_mapping).items()))
     payload.pop("max_bytes", None)
+    if not payload.get("skip_bad_rows"):  # digests from before the option existed stay the same
+        payload.pop("skip_bad_rows", None)
     payload["extra"] = extra
     text = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

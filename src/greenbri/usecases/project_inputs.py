@@ -184,6 +184,18 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return records
 
 
+def _row_numbers(skipped: Sequence[tuple[str, Any]], count: int) -> list[int]:
+    """The input row (1 = first data row) of each row kept, counting the rows left out as bad."""
+    left_out = {row.first_line - 1 for _, row in skipped}
+    numbers: list[int] = []
+    candidate = 0
+    while len(numbers) < count:
+        candidate += 1
+        if candidate not in left_out:
+            numbers.append(candidate)
+    return numbers
+
+
 def read_projects(
     paths: Path | Sequence[Path],
     *,
@@ -191,11 +203,14 @@ def read_projects(
     column_mapping: Mapping[str, str] | None = None,
     constants: Mapping[str, Any] | None = None,
     options: ReadOptions | None = None,
+    skip_bad_rows: bool = False,
 ) -> ProjectInput:
     """Read projects from ``paths``; rows that fail are returned, not raised.
 
     ``column_mapping`` renames columns; ``constants`` sets a field on every row (e.g. the sector of a
-    single project whose file carries only its geometry).
+    single project whose file carries only its geometry). A CSV row that is not whole (short, long,
+    an unterminated quote, cut at the end of the file) refuses the file, unless ``skip_bad_rows``:
+    then each such row is a failure naming its line.
     """
     chosen = PRESETS.get(preset) if preset else None
     if preset and chosen is None:
@@ -203,6 +218,8 @@ def read_projects(
             f"Unknown input preset {preset!r}.", hint=f"use one of: {', '.join(sorted(PRESETS))}."
         )
     base = options or ReadOptions(allow_missing_geometry=True)
+    if skip_bad_rows:
+        base = ReadOptions(**{**base.__dict__, "skip_bad_rows": True})
     if chosen:
         base = ReadOptions(**{**base.__dict__, **dict(chosen.read_options)})
     result = read_input(paths, base)
@@ -223,7 +240,11 @@ def read_projects(
     rows: list[int] = []
     failures: list[RowFailure] = []
     source = ", ".join(path.name for path in result.input_paths)
-    for row, record in enumerate(_records(frame), start=1):
+    failures += [
+        RowFailure(row.first_line - 1, "", f"{name}, {row}: left out (--skip-bad-rows).")
+        for name, row in result.skipped_rows
+    ]
+    for row, record in zip(_row_numbers(result.skipped_rows, len(frame)), _records(frame), strict=True):
         skip = record.pop(_SKIP, None)
         if skip:
             failures.append(

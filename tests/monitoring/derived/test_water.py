@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from greenbri.adapters.standards_files import load_library
-from greenbri.core.errors import StandardError
+from greenbri.core.errors import MalformedInputError, StandardError
 from greenbri.core.monitoring.water import NO_DATA, WORSE_THAN_V, class_limits, classify, classify_values
 from greenbri.usecases.monitoring.water_quality import classify_water_table, read_india_table
 
@@ -73,3 +73,13 @@ def test_india_table(shared_data: Path) -> None:
     codes = {record["overall"]["code"] for record in records}
     assert WORSE_THAN_V in codes and NO_DATA in codes
     assert not any(record["overall_complete"] for record in records if record["values"]["do"] is None)
+
+
+def test_an_india_table_cut_in_its_last_row_is_refused(shared_data: Path, tmp_path: Path) -> None:
+    """Issue 13: on main the cut row was classified from the values it kept."""
+    data = (shared_data / "water" / "india_water_quality_2003-2014.csv").read_bytes()
+    cut = tmp_path / "india.csv"
+    cut.write_bytes(data[: data.rindex(b"\n", 0, len(data) - 1) + 15])  # the last row: 14 bytes of it
+    with pytest.raises(MalformedInputError, match=r"india\.csv, line 1992: .*unterminated quote") as caught:
+        read_india_table(cut)  # the cut falls inside the quoted LOCATIONS field
+    assert "--skip-bad-rows" not in str(caught.value)

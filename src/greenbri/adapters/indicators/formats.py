@@ -17,11 +17,17 @@ mapped         any CSV with a mapping naming the country, year and value columns
 
 ``series`` is the value column's name (wide formats), the indicator code (World Bank, SDMX) or
 ``VAR|label`` (OECD). Blank values are dropped; text in a value column is counted and reported.
+
+A CSV is decoded as the dataset readers decode text (:func:`greenbri.adapters.readers.encoding.decode_text`:
+UTF-8, GBK/GB18030, latin-1/cp1252 detected; ``encoding`` wins) and its rows checked as theirs are
+(:mod:`greenbri.adapters.readers.integrity`): a row that is not whole refuses the file, naming the
+line, unless ``skip_bad_rows`` leaves it out (each one is then listed in the notes). Fields of any
+length are read.
 """
 
 from __future__ import annotations
 
-import csv
+import io
 import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +36,8 @@ from typing import Any
 
 import pandas as pd
 
+from greenbri.adapters.readers.encoding import decode_text
+from greenbri.adapters.readers.integrity import refusal, scan_rows, without_rows
 from greenbri.adapters.sources.worldbank import rows_from_pages
 from greenbri.core.errors import (
     EmptyInputError,
@@ -66,21 +74,37 @@ class RawTable:
     upstream_version: str = ""
 
 
-def _header(path: Path) -> list[str]:
+def _text(path: Path, encoding: str | None) -> str:
+    """The decoded text of ``path``; an empty or undecodable file is an error naming the cause."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise EmptyInputError(
+            "the file is empty." if not data else "the file holds only blank text.",
+            source=str(path),
+            hint="check the download or export; an indicator CSV starts with a header line.",
+        )
+    text, _ = decode_text(data, str(path), encoding)
+    return text
+
+
+def _header(text: str, path: Path) -> list[str]:
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return [column.strip() for column in next(csv.reader(handle), [])]
-    except UnicodeDecodeError as error:
+        columns = pd.read_csv(io.StringIO(text), nrows=0, dtype=str).columns
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise MalformedInputError(
-            f"not UTF-8 text ({error.reason}).", source=str(path), hint="save the file as UTF-8 CSV."
+            f"the header line cannot be read ({' '.join(str(error).split())}).",
+            source=str(path),
+            location="line 1",
+            hint="an indicator CSV starts with one line of comma-separated column names.",
         ) from None
+    return [str(column).strip() for column in columns]
 
 
-def detect_format(path: Path) -> str:
+def detect_format(path: Path, *, encoding: str | None = None) -> str:
     """The format of ``path`` from its extension and header; :class:`UnknownFormatError` if none fits."""
     if path.suffix.lower() == ".json":
         return "worldbank_api"
-    header = _header(path)
+    header = _header(_text(path, encoding), path)
     lower = {column.lower() for column in header}
     checks = (
         ("sdmx_csv", {"ref_area", "time_period", "obs_value"}),
@@ -102,12 +126,23 @@ def detect_format(path: Path) -> str:
     )
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(
+    path: Path, notes: list[str], *, encoding: str | None = None, skip_bad_rows: bool = False
+) -> pd.DataFrame:
+    text = _text(path, encoding)
+    bad = scan_rows(text)
+    if bad and not skip_bad_rows:
+        raise refusal(bad, str(path))
+    if bad:
+        text = without_rows(text, bad)
+        notes += [f"{path.name}, {row}: left out (--skip-bad-rows)." for row in bad]
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise MalformedInputError(
-            f"cannot parse the CSV ({error}).", source=str(path), hint="check the file."
+            f"cannot parse the CSV ({' '.join(str(error).split())}).",
+            source=str(path),
+            hint="check the file: a comma-separated table with one header line.",
         ) from None
     frame.columns = [str(column).strip() for column in frame.columns]
     if frame.empty:
@@ -211,13 +246,16 @@ def read_indicator_file(
     format: str | None = None,
     mapping: Mapping[str, Any] | None = None,
     keep: Collection[str] | None = None,
+    encoding: str | None = None,
+    skip_bad_rows: bool = False,
 ) -> RawTable:
     """Read ``path`` (format detected unless given); ``mapping`` is required for ``mapped``.
 
-    ``keep``: only these series are read (all when None); saves time on wide files.
+    ``keep``: only these series are read (all when None); saves time on wide files. ``encoding``:
+    the text encoding (detected when None). ``skip_bad_rows``: leave out rows that are not whole.
     """
     path = Path(path)
-    chosen = "mapped" if mapping is not None else (format or detect_format(path))
+    chosen = "mapped" if mapping is not None else (format or detect_format(path, encoding=encoding))
     notes: list[str] = []
     upstream = ""
     if chosen == "worldbank_api":
@@ -232,7 +270,7 @@ def read_indicator_file(
         raise UnknownFormatError(
             "a codebook has no values.", source=str(path), hint="read it with read_codebook()."
         )
-    frame = _read_csv(path)
+    frame = _read_csv(path, notes, encoding=encoding, skip_bad_rows=skip_bad_rows)
 
     def column(name: str) -> str:
         return _column(frame, name, path)
@@ -291,7 +329,7 @@ def read_indicator_file(
 
 def read_codebook(path: Path) -> dict[str, dict[str, str]]:
     """An OWID codebook: column -> {description, source}."""
-    frame = _read_csv(path)
+    frame = _read_csv(path, [])
     column, description, source = (_column(frame, name, path) for name in ("column", "description", "source"))
     return {
         str(row[column]).strip(): {

@@ -7,7 +7,8 @@ Layout (under ``$GREENBRI_DATA_DIR/indicators/``)::
     values/<source>-v<N>.parquet  the values of one version of one source file (immutable)
     .write.lock                   the single-writer lock (flock)
 
-A source is keyed by its file name. Ingesting the same bytes with the same options again is a
+A source is keyed by its file name (:func:`source_key`: non-ASCII letters are kept, so
+``指标一.csv`` and ``指标二.csv`` are two sources). Ingesting the same bytes with the same options again is a
 no-op; new bytes under the same name publish version N+1 and retire version N. The Parquet file
 is written under a temporary name and renamed into place before the manifest names it, so a
 reader never sees a half-written source. Values: ``indicator_id, code, name, kind, year, value,
@@ -17,6 +18,7 @@ source_version``; ``kind`` is country / aggregate / historical.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -41,8 +43,16 @@ def _now() -> dt.datetime:
 
 
 def source_key(file_name: str) -> str:
-    """A file name reduced to letters, digits, ``.``, ``-`` and ``_``."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", file_name).strip(".") or "source"
+    """The key of a source file: its name, safe as a file name, and one key per name.
+
+    Letters and digits of any script, ``.``, ``-`` and ``_`` are kept; anything else becomes
+    ``_``, and then (the name was changed, so two names could meet) ``~`` and 8 hex digits of the
+    sha256 of the full name are added: ``a b.csv`` -> ``a_b.csv~5d41...``, never ``a_b.csv``.
+    """
+    kept = re.sub(r"[^\w.-]", "_", file_name).strip(".") or "source"
+    if kept == file_name:
+        return kept
+    return f"{kept}~{hashlib.sha256(file_name.encode('utf-8')).hexdigest()[:8]}"
 
 
 class IndicatorStore:
@@ -90,6 +100,18 @@ class IndicatorStore:
         entry = self.manifest()["sources"].get(key)
         if entry and entry["sha256"] == sha256 and entry["options"] == options:
             return dict(entry)
+        return None
+
+    def source(self, key: str) -> dict[str, Any] | None:
+        """The manifest entry of source ``key`` (None if it was never ingested)."""
+        entry = self.manifest()["sources"].get(key)
+        return dict(entry) if entry else None
+
+    def find_content(self, sha256: str, options: str) -> dict[str, Any] | None:
+        """The entry of any source ingested from these bytes with these options, whatever its name."""
+        for entry in self.manifest()["sources"].values():
+            if entry["sha256"] == sha256 and entry["options"] == options:
+                return dict(entry)
         return None
 
     # -- writing ------------------------------------------------------------------------

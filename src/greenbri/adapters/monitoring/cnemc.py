@@ -99,8 +99,15 @@ _TEXT = ("timepoint", "stationcode", "area", "positionname", "primarypollutant")
 _NUMERIC = ("longitude", "latitude", *CNEMC_COLUMNS, *_PUBLISHED_ONLY)
 
 
-def read_cnemc(path: Path, *, progress: Callable[[str], None] | None = None) -> ParsedInput:
-    """Parse one hourly CNEMC file (see the module docstring)."""
+def read_cnemc(
+    path: Path,
+    *,
+    progress: Callable[[str], None] | None = None,
+    encoding: str = "utf-8",
+    skip_bad_rows: bool = False,
+) -> ParsedInput:
+    """Parse one hourly CNEMC file (see the module docstring); ``skip_bad_rows``: rows that are not
+    whole are rejected (and reported), not the file."""
     source = Path(path).name
     if progress:
         progress(f"reading {source}")
@@ -110,6 +117,8 @@ def read_cnemc(path: Path, *, progress: Callable[[str], None] | None = None) -> 
         text=_TEXT,
         null_values=(*DEFAULT_NULL_VALUES, "—"),
         source=source,
+        encoding=encoding,
+        skip_bad_rows=skip_bad_rows,
     )
     times = strings_to_utc(
         loaded.texts["timepoint"], parse_timezone(CNEMC_TIMEZONE), source=source, column="timepoint"

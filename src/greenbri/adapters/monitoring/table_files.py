@@ -7,8 +7,12 @@ read. If a numeric column holds text (or an ``integers`` column a non-integer), 
 the numeric columns as text: a column whose cells all convert (after trimming, as the CSV parser
 does) gives the same numbers as the first pass; in a column that does not, every cell that is not a
 number becomes missing with a message naming its line. A file
-that ends in the middle (truncated gzip stream, last row cut short) raises
-:class:`~greenbri.core.errors.MalformedInputError`: nothing of it is stored.
+that ends in the middle (truncated gzip stream) raises
+:class:`~greenbri.core.errors.MalformedInputError`: nothing of it is stored. So does a row that is
+not whole (short or long, an unterminated quote, a value cut at the end of the file; the rules of
+:mod:`greenbri.adapters.readers.integrity`, checked with :mod:`.table_text`), unless
+``skip_bad_rows``: each such row is then reported by line and rejected. An empty file, text in
+another encoding and an over-long field are named as such (:mod:`.table_text`).
 """
 
 from __future__ import annotations
@@ -28,6 +32,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from greenbri.adapters.monitoring.batch import RowMessage
+from greenbri.adapters.monitoring.table_text import (
+    bad_rows_at_the_end,
+    encoding_error,
+    field_too_long,
+    refuse_empty,
+    whole_rows_text,
+)
+from greenbri.adapters.readers.integrity import BadRow, refusal
 from greenbri.core.errors import MalformedInputError, MissingColumnError
 
 __all__ = ["LoadedTable", "load_table"]
@@ -67,16 +79,54 @@ def load_table(
     source: str,
     categorical: Sequence[str] = (),
     integers: Sequence[str] = (),
+    skip_bad_rows: bool = False,
 ) -> LoadedTable:
     """Read the ``numeric`` and ``text`` columns of ``path`` (``categorical``: a subset of ``text``;
-    ``integers``: a subset of ``numeric`` parsed as int32 first, which is faster than float64)."""
+    ``integers``: a subset of ``numeric`` parsed as int32 first, which is faster than float64;
+    ``skip_bad_rows``: reject rows that are not whole, each with a message, instead of the file)."""
     if _is_excel(path):
         raw = _read_excel(path, [*numeric, *text], null_values, source)
         return _parse_numbers(raw, numeric, text, source, [])
     delimiter = delimiter or ("\t" if ".tsv" in [s.lower() for s in path.suffixes] else ",")
+    refuse_empty(path, source)
+    messages: list[RowMessage] = []
+    if skip_bad_rows:
+        data, bad = whole_rows_text(path, encoding=encoding, delimiter=delimiter)
+        messages = [
+            RowMessage(source, row.first_line, f"{row.reason}: {row.detail}; left out", "rejected")
+            for row in bad
+        ]
+        source_data: Path | bytes = data
+        encoding = "utf-8"
+    else:
+        source_data = path
+    loaded = _load_csv(
+        path, source_data, numeric, text, null_values, encoding, delimiter, source, categorical, integers
+    )
+    if not skip_bad_rows:
+        bad = bad_rows_at_the_end(path, encoding=encoding, delimiter=delimiter, row_count=loaded.row_count)
+        if bad:
+            raise refusal(bad, source)
+    loaded.messages[:0] = messages
+    return loaded
+
+
+def _load_csv(
+    path: Path,
+    source_data: Path | bytes,
+    numeric: Sequence[str],
+    text: Sequence[str],
+    null_values: Sequence[str],
+    encoding: str,
+    delimiter: str,
+    source: str,
+    categorical: Sequence[str],
+    integers: Sequence[str],
+) -> LoadedTable:
     try:
         raw = _read_csv(
             path,
+            source_data,
             numeric,
             text,
             null_values,
@@ -94,6 +144,7 @@ def load_table(
             raise _malformed(path, error, source) from None
     raw = _read_csv(
         path,
+        source_data,
         numeric,
         text,
         null_values,
@@ -117,6 +168,7 @@ def _malformed(path: Path, error: Exception, source: str) -> MalformedInputError
 
 def _read_csv(
     path: Path,
+    source_data: Path | bytes,
     numeric: Sequence[str],
     text: Sequence[str],
     null_values: Sequence[str],
@@ -142,7 +194,7 @@ def _read_csv(
     types.update({name: pa.dictionary(pa.int32(), pa.string()) for name in categorical if name in types})
     try:
         table = pa_csv.read_csv(
-            path,
+            pa.BufferReader(source_data) if isinstance(source_data, bytes) else source_data,
             read_options=pa_csv.ReadOptions(encoding=encoding, block_size=_BLOCK_SIZE),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid_row),
             convert_options=pa_csv.ConvertOptions(
@@ -158,23 +210,39 @@ def _read_csv(
     except pa.ArrowInvalid as error:
         if "No columns" in str(error) or "not found" in str(error).lower() or "Empty CSV" in str(error):
             raise _missing(path, str(error), source) from None
+        if "invalid UTF8" in str(error):  # text columns are checked, not decoded, when the encoding is UTF-8
+            raise encoding_error(path, encoding, source, str(error)) from None
         if _CONVERSION_ERROR.search(str(error)) and not as_text:
             raise
+        if "straddl" in str(error):
+            raise field_too_long(source, _BLOCK_SIZE) from None
         raise _malformed(path, error, source) from None
-    except (OSError, EOFError, zlib.error, gzip.BadGzipFile, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        raise encoding_error(
+            path, encoding, source, f"{error.reason} at byte {error.start} of a block"
+        ) from None
+    except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as error:
         raise _malformed(path, error, source) from None
     if bad_rows:
-        row = bad_rows[0]
-        line = row.number if row.number is not None else _find_line(path, row.text, encoding)
-        raise MalformedInputError(
-            f"{len(bad_rows)} rows do not have the header's number of fields; the first, line {line or '?'}, "
-            f"has {row.actual_columns} fields instead of {row.expected_columns}: {row.text[:80]!r}.",
-            location=f"line {line}" if line else None,
-            source=source,
-            hint="the file is truncated or damaged (or uses another delimiter): fix or replace it. "
-            "Nothing from it was stored.",
-        )
+        raise _refuse_invalid_rows(path, bad_rows, encoding, delimiter, source)
     return table
+
+
+def _refuse_invalid_rows(
+    path: Path, rows: list[pa_csv.InvalidRow], encoding: str, delimiter: str, source: str
+) -> MalformedInputError:
+    """Short or long rows, named as every importer names them; an unterminated quote (which the
+    reader may see as a short row) is named as that."""
+    quote = bad_rows_at_the_end(path, encoding=encoding, delimiter=delimiter, row_count=-1)
+    if quote and quote[0].reason in ("unterminated quote", "bad quoting"):
+        return refusal(quote, source)
+    bad = []
+    for row in rows:
+        line = row.number if row.number is not None else _find_line(path, row.text, encoding)
+        reason = "short row" if row.actual_columns < row.expected_columns else "long row"
+        detail = f"{row.actual_columns} fields where the header has {row.expected_columns}: {row.text[:80]!r}"
+        bad.append(BadRow(line or 0, line or 0, reason, detail))
+    return refusal(sorted(bad, key=lambda row: row.first_line), source)
 
 
 def _find_line(path: Path, text: str, encoding: str) -> int | None:

@@ -150,9 +150,15 @@ def _stations(loaded: LoadedTable, mapping: TableMapping) -> StationCodes:
 
 
 def read_table(
-    path: Path, mapping: TableMapping, *, progress: Callable[[str], None] | None = None
+    path: Path,
+    mapping: TableMapping,
+    *,
+    progress: Callable[[str], None] | None = None,
+    skip_bad_rows: bool = False,
 ) -> ParsedInput:
-    """Parse ``path`` with ``mapping`` into readings and stations; see the module docstring."""
+    """Parse ``path`` with ``mapping`` into readings and stations; see the module docstring.
+
+    ``skip_bad_rows``: rows that are not whole are rejected (and reported), not the file."""
     _check(mapping)
     source = Path(path).name
     numeric, text = _columns(mapping)
@@ -167,6 +173,7 @@ def read_table(
         source=source,
         categorical=[mapping.station_column] if mapping.station_column else [],
         integers=mapping.time_parts,
+        skip_bad_rows=skip_bad_rows,
     )
     messages = list(loaded.messages)
     times = _times(loaded, mapping, source)

@@ -53,6 +53,11 @@ class ReadOptions:
         warning. By default they are an error naming them, because silently
         importing points that cannot be screened hides a data problem. An
         input where *no* row has a geometry is read as a table either way.
+    skip_bad_rows
+        Leave out the rows of a CSV that are not whole (short or long rows, an
+        unterminated quote, a value cut at the end of the file; see
+        :mod:`greenbri.adapters.readers.integrity`) and report each in the
+        warnings, instead of refusing the file.
     """
 
     format: str | None = None
@@ -67,6 +72,7 @@ class ReadOptions:
     country_column: str | None = None
     max_bytes: int = DEFAULT_MAX_INPUT_BYTES
     allow_missing_geometry: bool = False
+    skip_bad_rows: bool = False
 
 
 @dataclass
@@ -86,3 +92,5 @@ class ReadResult:
     source_crs: str = ""
     repairs: list[FeatureRepair] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: ``(file name, bad row)`` for each row left out with ``skip_bad_rows``.
+    skipped_rows: list[tuple[str, Any]] = field(default_factory=list)

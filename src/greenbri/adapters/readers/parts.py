@@ -12,6 +12,7 @@ import pandas as pd
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from greenbri.adapters.readers.integrity import BadRow
 from greenbri.core.errors import CoordinateReferenceError
 from greenbri.core.geometry import Problem, Repair
 
@@ -41,6 +42,7 @@ class RawPart:
     parse_repairs: list[Repair] = field(default_factory=list)
     parse_failures: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    skipped_rows: list[BadRow] = field(default_factory=list)
 
 
 def location(unit: str, index: int, feature_id: str = "") -> str:

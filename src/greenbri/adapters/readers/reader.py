@@ -106,8 +106,10 @@ def read_input(
     repairs: list[FeatureRepair] = []
     formats: list[str] = []
     offset = 0
+    skipped: list[tuple[str, Any]] = []
     for entry in entries:
         part, fmt = _read(entry, options)
+        skipped += [(part.name, row) for row in part.skipped_rows]
         formats.append(fmt)
         ids = _ids(part, options)
         done = check_part(part, options, ids)
@@ -138,4 +140,5 @@ def read_input(
         source_crs=_joined([part.crs for part in checked]),
         repairs=repairs,
         warnings=warnings,
+        skipped_rows=skipped,
     )

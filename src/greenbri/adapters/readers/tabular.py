@@ -1,7 +1,9 @@
 """Tables: CSV/TSV (plain or gzipped), Excel (.xlsx) and plain Parquet.
 
-The text of a CSV is decoded first (see :mod:`.encoding`), then parsed by
-pandas; columns keep the types pandas infers. Geometry columns (lon/lat or
+The text of a CSV is decoded first (see :mod:`.encoding`), checked for rows that are not
+whole (:mod:`.integrity`: short or long rows, an unterminated quote, a value cut at the end
+of the file; refused with the line named, or left out and reported with ``skip_bad_rows``),
+then parsed by pandas; columns keep the types pandas infers. Geometry columns (lon/lat or
 WKT) are found and turned into geometries by :mod:`.columns`.
 """
 
@@ -19,6 +21,7 @@ from greenbri.adapters.readers.columns import geometry_from_columns
 from greenbri.adapters.readers.detect import InputFile, choose_named, load_bytes
 from greenbri.adapters.readers.encoding import decode_text
 from greenbri.adapters.readers.inference import infer_types
+from greenbri.adapters.readers.integrity import refusal, scan_rows, without_rows
 from greenbri.adapters.readers.parts import RawPart, caught_warnings
 from greenbri.core.errors import EmptyInputError, InputError, MalformedInputError
 
@@ -57,12 +60,21 @@ def read_csv(entry: InputFile, options: ReadOptions) -> RawPart:
     if not text.strip():
         raise EmptyInputError("The file holds only blank text.", source=entry.name, hint="check the export.")
     notes: list[str] = []
+    delimiter = _delimiter(text, entry.delimiter)
+    bad = scan_rows(text, delimiter)
+    if bad and not options.skip_bad_rows:
+        raise refusal(bad, entry.name)
+    if bad:
+        if bad[0].last_line < len(text.splitlines()):
+            notes.append(f"{entry.name}: row numbers in later messages count only the rows kept.")
+        text = without_rows(text, bad)
+        notes[:0] = [f"{entry.name}, {row}: left out (--skip-bad-rows)." for row in bad]
     with caught_warnings(entry.name, notes), warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
             frame = pd.read_csv(
                 io.StringIO(text),
-                sep=_delimiter(text, entry.delimiter),
+                sep=delimiter,
                 low_memory=False,
                 index_col=False,
                 dtype=str,
@@ -88,7 +100,9 @@ def read_csv(entry: InputFile, options: ReadOptions) -> RawPart:
                 location=_line_in(message),
                 hint=_QUOTING_HINT,
             ) from None
-    return _finish_table(entry, frame, options, encoding, notes)
+    part = _finish_table(entry, frame, options, encoding, notes)
+    part.skipped_rows = bad
+    return part
 
 
 def _sheet(workbook: pd.ExcelFile, entry: InputFile, options: ReadOptions) -> str:

@@ -21,6 +21,7 @@ from greenbri.core.catalog import (
 from greenbri.core.errors import InputError
 from greenbri.services.cli.context import open_store, settings_from
 from greenbri.services.cli.errors import handle_errors
+from greenbri.services.cli.options import SkipBadRowsOption
 from greenbri.services.cli.output import console, print_json, print_table
 from greenbri.services.cli.progress import byte_progress, stage_progress
 from greenbri.usecases.catalog_views import dataset_summary, record_detail, version_rows
@@ -212,6 +213,7 @@ def import_command(
     allow_missing_geometry: Annotated[
         bool, typer.Option(help="Keep rows or features without a geometry (with a warning).")
     ] = False,
+    skip_bad_rows: SkipBadRowsOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Import files as a new version of a dataset (all or nothing). 导入数据集。"""
@@ -231,6 +233,7 @@ def import_command(
         id_column=id_column,
         country_column=country_column,
         allow_missing_geometry=allow_missing_geometry or None,
+        skip_bad_rows=skip_bad_rows or None,
     )
     command = "greenbri datasets import " + " ".join(path.name for path in paths)
     with stage_progress(quiet=json_output) as report:

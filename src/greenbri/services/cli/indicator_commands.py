@@ -11,10 +11,11 @@ from greenbri.adapters.indicators.store import IndicatorStore
 from greenbri.core.errors import InputError
 from greenbri.services.cli.context import settings_from
 from greenbri.services.cli.errors import handle_errors
+from greenbri.services.cli.options import SkipBadRowsOption
 from greenbri.services.cli.output import console, print_json, print_table
 from greenbri.services.cli.progress import stage_progress, task_progress
 from greenbri.usecases.indicators.composite_index import compute_index
-from greenbri.usecases.indicators.ingest import ingest_file
+from greenbri.usecases.indicators.ingest import indicator_files, ingest_file
 from greenbri.usecases.indicators.listing import indicator_detail, indicator_rows
 from greenbri.usecases.indicators.profiles import build_profile, profile_context, world_series
 from greenbri.usecases.indicators.tracking import evaluate_targets, list_targets
@@ -48,22 +49,38 @@ def ingest_command(
     format: Annotated[
         str | None, typer.Option("--format", help="Force a format (default: detected).")
     ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding of the CSV files, e.g. gbk (default: detected).")
+    ] = None,
+    skip_bad_rows: SkipBadRowsOption = False,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option(
+            "--allow-shrink",
+            help="Accept a new copy of a source that drops most of its stored rows (refused by default).",
+        ),
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Ingest indicator files (OWID, World Bank, SDMX, OECD, by-name, mapped). 导入指标文件。"""
-    files = sorted(
-        p
-        for path in paths
-        for p in ([path] if not path.is_dir() else path.iterdir())
-        if p.suffix.lower() in (".csv", ".json")
-    )
+    files = indicator_files(paths)
     if mapping is not None and len(files) != 1:
         raise InputError("--mapping applies to exactly one file.", hint="ingest mapped files one at a time.")
     store = _store()
     results: list[dict[str, Any]] = []
     with task_progress(len(files), quiet=json_output) as advance:
         for path in files:
-            results.append(ingest_file(store, path, mapping_path=mapping, format=format))
+            results.append(
+                ingest_file(
+                    store,
+                    path,
+                    mapping_path=mapping,
+                    format=format,
+                    encoding=encoding,
+                    skip_bad_rows=skip_bad_rows,
+                    allow_shrink=allow_shrink,
+                )
+            )
             advance(path.name)
     if json_output:
         print_json(results)
@@ -73,7 +90,7 @@ def ingest_command(
         ["file", "status", "values", "indicators", "countries", "aggregates", "unknown names"],
         [
             [
-                r.get("source_file", r.get("file")),
+                r.get("file") if r.get("same_content_as") else r.get("source_file", r.get("file")),
                 r["status"],
                 r.get("rows"),
                 ", ".join(r.get("indicators", [])),
@@ -84,6 +101,11 @@ def ingest_command(
             for r in results
         ],
     )
+    for r in results:
+        if r.get("same_content_as"):
+            console.print(f"  {r['file']}: the same bytes as {r['same_content_as']}, already stored.")
+        for note in r.get("notes", []) if r["status"] == "ingested" else []:
+            console.print(f"  [yellow]note[/]: {note}", highlight=False)
 
 
 @indicators_app.command("list")

@@ -19,6 +19,7 @@ from greenbri.bootstrap import build_http_client
 from greenbri.core.errors import InputError
 from greenbri.services.cli.context import settings_from
 from greenbri.services.cli.errors import handle_errors
+from greenbri.services.cli.options import SkipBadRowsOption
 from greenbri.services.cli.output import console, print_json, print_table
 from greenbri.services.cli.progress import stage_progress, task_progress
 from greenbri.usecases.monitoring.ingest import FORMATS, IngestReport, ingest_files, ozone_provenance_text
@@ -120,6 +121,10 @@ def ingest_command(
     station_prefix: Annotated[str, typer.Option(help="Prefix added to station ids.")] = "",
     source: Annotated[str | None, typer.Option(help="Name of the source (table format).")] = None,
     strict: Annotated[bool, typer.Option(help="Store nothing of a file if any reading conflicts.")] = False,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding of the files, e.g. gbk (default: the format's, UTF-8).")
+    ] = None,
+    skip_bad_rows: SkipBadRowsOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Ingest readings from files (one batch per file; the same file twice adds nothing). 导入监测数据。"""
@@ -127,7 +132,14 @@ def ingest_command(
     store = _store()
     with stage_progress(quiet=json_output) as stage:
         report = ingest_files(
-            store, files, format_name=format_name, mapping=mapping, strict=strict, progress=stage
+            store,
+            files,
+            format_name=format_name,
+            mapping=mapping,
+            strict=strict,
+            progress=stage,
+            encoding=encoding,
+            skip_bad_rows=skip_bad_rows,
         )
     if json_output:
         print_json(report.to_dict())

@@ -18,6 +18,7 @@ from greenbri.core.screening.rules_files import load_rules
 from greenbri.core.screening.stack import strictest_stack_check
 from greenbri.services.cli.context import open_store, settings_from
 from greenbri.services.cli.errors import handle_errors
+from greenbri.services.cli.options import SkipBadRowsOption
 from greenbri.services.cli.output import console, print_json, print_table
 from greenbri.services.cli.progress import task_progress
 from greenbri.usecases.project_inputs import PRESETS, read_projects
@@ -81,6 +82,7 @@ def screen_command(
     ] = None,
     workers: Annotated[int, typer.Option(help="Workers of the local Dask cluster.")] = 2,
     partition_size: Annotated[int, typer.Option(help="Projects per partition of the search.")] = 5_000,
+    skip_bad_rows: SkipBadRowsOption = False,
 ) -> None:
     """Screen projects against every receptor layer: traffic light per dimension, EP category, GHG, report."""
     formats = output_format or ["json"]
@@ -93,7 +95,11 @@ def screen_command(
     if lang not in ("en", "zh"):
         raise InputError(f"--lang {lang!r} is not a report language.", hint="use en or zh.")
     projects = read_projects(
-        paths, preset=preset, column_mapping=_pairs(column_map, "--map"), constants=_pairs(set_field, "--set")
+        paths,
+        preset=preset,
+        column_mapping=_pairs(column_map, "--map"),
+        constants=_pairs(set_field, "--set"),
+        skip_bad_rows=skip_bad_rows,
     )
     rules = load_rules()
     stack_check = strictest_stack_check(

@@ -4,7 +4,12 @@ For each row the entity is classified (:func:`greenbri.core.indicators.aggregate
 as a country, an aggregate (World Bank regions and income groups, OWID regions, ``World``...), a
 historical state, or unknown. Unknown names are reported (never guessed) and not stored. Only the
 series the catalog knows (or the one a mapping names) are stored. The same file with the same
-options is a no-op.
+options is a no-op, and so are the same bytes under another name (the result names the source
+that holds them).
+
+A new copy of a source (same file name, other bytes) that would keep fewer than half the rows
+stored from it (:data:`SHRINK_LIMIT`: "most of its rows" lost) is refused, nothing changed, unless
+``allow_shrink`` (``--allow-shrink``) confirms it: a truncated download must not replace the data.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +27,25 @@ import pandas as pd
 from greenbri.adapters.indicators.formats import detect_format, read_codebook, read_indicator_file
 from greenbri.adapters.indicators.reference import country_reference
 from greenbri.adapters.indicators.store import IndicatorStore, source_key
-from greenbri.core.errors import InputError, MissingColumnError
+from greenbri.core.errors import (
+    EmptyInputError,
+    InputError,
+    MissingColumnError,
+    ShrinkingSourceError,
+    UnknownFormatError,
+)
 from greenbri.core.indicators.aggregates import classify_entity
 from greenbri.core.indicators.model import indicator_from_document
 from greenbri.usecases.indicators.catalog import all_indicators, series_index
 
-__all__ = ["ingest_file", "ingest_folder"]
+__all__ = ["SHRINK_LIMIT", "indicator_files", "ingest_file", "ingest_folder"]
 
 logger = logging.getLogger(__name__)
 _RELEASE = re.compile(r"_(\d{4}(?:-\d{2}){0,2})\.(csv|json)$")
 _MAPPING_KEYS = ("indicator", "country_column", "year_column", "value_column")
+_SUFFIXES = (".csv", ".json")
+#: A new copy keeping fewer than this share of a source's stored rows drops "most" of them.
+SHRINK_LIMIT = 0.5
 
 
 def _sha256(path: Path) -> str:
@@ -112,14 +126,16 @@ def ingest_file(
     mapping_path: Path | None = None,
     format: str | None = None,
     progress: Callable[[str], None] = lambda stage: None,
+    encoding: str | None = None,
+    skip_bad_rows: bool = False,
+    allow_shrink: bool = False,
 ) -> dict[str, Any]:
     """Ingest one file; returns a summary (status ``ingested`` or ``unchanged``)."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError("the file does not exist.", source=str(path), hint="check the path.")
+    _check_file(path)
     mapping = _read_mapping(mapping_path) if mapping_path else None
     sha256 = _sha256(path)
-    chosen = "mapped" if mapping else (format or detect_format(path))
+    chosen = "mapped" if mapping else (format or detect_format(path, encoding=encoding))
     if chosen == "owid_codebook":
         return _ingest_codebook(store, path, sha256)
     options = json.dumps({"format": chosen, "mapping": mapping}, sort_keys=True, ensure_ascii=False)
@@ -127,10 +143,20 @@ def ingest_file(
     existing = store.find(key, sha256, options)
     if existing is not None:
         return {**existing, "status": "unchanged"}
+    same = store.find_content(sha256, options)
+    if same is not None:
+        return {**same, "status": "unchanged", "same_content_as": same["source_file"], "file": path.name}
     progress(f"reading {path.name}")
     indicators = all_indicators(store)
     known = {series for (form, series) in series_index(indicators) if form == chosen}
-    raw = read_indicator_file(path, format=chosen, mapping=mapping, keep=None if mapping else known)
+    raw = read_indicator_file(
+        path,
+        format=chosen,
+        mapping=mapping,
+        keep=None if mapping else known,
+        encoding=encoding,
+        skip_bad_rows=skip_bad_rows,
+    )
     if mapping is not None:
         indicator_id = str(mapping["indicator"])
         if indicator_id not in indicators:
@@ -191,6 +217,8 @@ def ingest_file(
         "notes": raw.notes,
         "source_version": version,
     }
+    if not allow_shrink:
+        _refuse_shrinking(store.source(key), len(values), path)
     progress(f"storing {len(values)} values")
     recorded = store.publish(key, entry, values)
     logger.info(
@@ -199,9 +227,60 @@ def ingest_file(
     return {**recorded, "status": "ingested"}
 
 
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise InputError("no such file.", source=str(path), hint="check the path.")
+    if not path.is_file():
+        raise InputError(
+            "not a file (a folder or a device).",
+            source=str(path),
+            hint="name an indicator file, or give the folder to 'greenbri indicators ingest' to ingest its files.",
+        )
+    if path.suffix.lower() not in _SUFFIXES:
+        raise UnknownFormatError(
+            f"not an indicator file: {path.suffix or 'no extension'} is neither .csv nor .json.",
+            source=str(path),
+            hint="give an OWID, World Bank, SDMX or OECD CSV, a World Bank API .json, or a CSV with --mapping.",
+        )
+
+
+def _refuse_shrinking(previous: dict[str, Any] | None, rows: int, path: Path) -> None:
+    if previous is None or rows >= SHRINK_LIMIT * int(previous["rows"]):
+        return
+    raise ShrinkingSourceError(
+        f"this copy gives {rows:,} values where the stored version {previous['version']} of "
+        f"{previous['source_file']} ({previous['source_version']}) gives {int(previous['rows']):,}: it would "
+        f"drop {1 - rows / int(previous['rows']):.0%} of them. Nothing was changed.",
+        source=str(path),
+        hint="check that the file is complete (a truncated download or copy?); if the source really "
+        "shrank, ingest it again with --allow-shrink.",
+    )
+
+
+def indicator_files(paths: Sequence[Path]) -> list[Path]:
+    """The files to ingest from ``paths`` (files, and the .csv/.json files of folders, in name order).
+
+    A missing path, a file that is not .csv/.json, or a folder without any such file is an error.
+    """
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in _SUFFIXES and p.is_file())
+            if not found:
+                raise EmptyInputError(
+                    "the folder holds no .csv or .json file.",
+                    source=str(path),
+                    hint="name the indicator files, or the folder that holds them.",
+                )
+            files += found
+        else:
+            _check_file(path)
+            files.append(path)
+    return files
+
+
 def ingest_folder(
     store: IndicatorStore, folder: Path, *, progress: Callable[[str], None] = lambda stage: None
 ) -> list[dict[str, Any]]:
     """Ingest every ``.csv`` and ``.json`` file of ``folder`` in name order (codebooks after the data)."""
-    paths = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in (".csv", ".json"))
-    return [ingest_file(store, path, progress=progress) for path in paths]
+    return [ingest_file(store, path, progress=progress) for path in indicator_files([folder])]

@@ -8,10 +8,14 @@ Each file is one batch. A file whose bytes (sha256) and options were ingested be
 without being parsed (a file whose name the ledger does not know is hashed while it is parsed, and
 the parse is dropped if its bytes turn out to be known). A file that cannot be read (truncated, a named column absent, naive times
 without a time zone) raises before anything of it is stored; row problems are reported per row.
+A row that is not whole (short, long, an unterminated quote, a value cut at the end of the file)
+refuses the file, unless ``skip_bad_rows``: then it is rejected and reported by its line.
+``encoding`` overrides a format's text encoding (a GBK export of a UTF-8 format, say).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -98,13 +102,15 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def options_digest(format_name: str, mapping: TableMapping | None) -> str:
+def options_digest(format_name: str, mapping: TableMapping | None, *, skip_bad_rows: bool = False) -> str:
     """A digest of everything besides the bytes that decides what is stored."""
-    options = {
+    options: dict[str, Any] = {
         "format": format_name,
         "parser": PARSER_VERSION,
         "mapping": mapping.digest_fields() if mapping else None,
     }
+    if skip_bad_rows:  # only when set: digests from before the option existed stay the same
+        options["skip_bad_rows"] = True
     return hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -124,12 +130,20 @@ def _mapping(format_name: str, mapping: TableMapping | None) -> TableMapping | N
 
 
 def _parse(
-    path: Path, format_name: str, mapping: TableMapping | None, progress: Progress | None
+    path: Path,
+    format_name: str,
+    mapping: TableMapping | None,
+    progress: Progress | None,
+    *,
+    encoding: str | None,
+    skip_bad_rows: bool,
 ) -> ParsedInput:
     if format_name == "cnemc":
-        return read_cnemc(path, progress=progress)
+        return read_cnemc(path, progress=progress, encoding=encoding or "utf-8", skip_bad_rows=skip_bad_rows)
     assert mapping is not None
-    return read_table(path, mapping, progress=progress)
+    if encoding:
+        mapping = dataclasses.replace(mapping, encoding=encoding)
+    return read_table(path, mapping, progress=progress, skip_bad_rows=skip_bad_rows)
 
 
 def ingest_files(
@@ -140,10 +154,16 @@ def ingest_files(
     mapping: TableMapping | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    encoding: str | None = None,
+    skip_bad_rows: bool = False,
 ) -> IngestReport:
     """Ingest ``paths`` (one batch each); see the module docstring."""
     chosen = _mapping(format_name, mapping)
-    digest = options_digest(format_name, chosen)
+    digest = options_digest(format_name, chosen, skip_bad_rows=skip_bad_rows)
+
+    def parse(path: Path) -> ParsedInput:
+        return _parse(path, format_name, chosen, progress, encoding=encoding, skip_bad_rows=skip_bad_rows)
+
     known = {(entry["input_sha256"], entry["options_digest"]): entry for entry in store.batches()}
     reports = []
     for path in paths:
@@ -156,12 +176,12 @@ def ingest_files(
         else:  # probably new: hash in a thread while the file is parsed (hashlib releases the GIL)
             with ThreadPoolExecutor(max_workers=1) as pool:
                 hashing = pool.submit(file_sha256, path)
-                parsed = _parse(path, format_name, chosen, progress)
+                parsed = parse(path)
                 sha = hashing.result()
         if (sha, digest) in known:
             outcome = BatchOutcome.from_entry(known[(sha, digest)], created=False)
         else:
-            parsed = parsed or _parse(path, format_name, chosen, progress)
+            parsed = parsed or parse(path)
             if progress:
                 progress(f"storing {path.name} as batch {batch_identifier(parsed.source, sha, digest)}")
             outcome = store.write_batch(parsed, input_sha256=sha, options_digest=digest, strict=strict)

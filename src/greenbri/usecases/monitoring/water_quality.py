@@ -3,7 +3,9 @@
 Until the monitoring ingest reads water tables, this use case reads the file directly with
 pandas: ``india_water_quality_2003-2014.csv`` (latin-1; one row per station and year; text
 such as ``NAN`` means missing). Columns are matched by their leading words, so small spelling
-differences of the header (``NITRATENAN N+ NITRITENANN``) do not matter.
+differences of the header (``NITRATENAN N+ NITRITENANN``) do not matter. A row that is not whole
+(:mod:`greenbri.adapters.readers.integrity`) refuses the table, naming the line: a cut row would
+otherwise be classified from the values it kept.
 
 Assessed items (GB 3838-2002 Table 1 basic items): dissolved oxygen (item 3), BOD5 (item 6),
 pH (item 2) and fecal coliform (item 24; the file's MPN/100 ml x 10 = count per litre, the
@@ -13,12 +15,14 @@ not a value), conductivity, nitrate + nitrite nitrogen, total coliform.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from greenbri.adapters.readers.integrity import refusal, scan_rows
 from greenbri.core.errors import InputError
 from greenbri.core.monitoring.water import CLASS_LABELS, class_limits, classify_values
 from greenbri.core.standards.model import Standard
@@ -52,8 +56,12 @@ def _column(frame: pd.DataFrame, prefix: str, path: Path) -> str:
 def read_india_table(path: Path) -> pd.DataFrame:
     """Station, location, state, year and one float column per parameter (NaN where missing)."""
     try:
-        raw = pd.read_csv(path, encoding="latin-1", dtype=str)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        text = Path(path).read_bytes().decode("latin-1")
+        bad = scan_rows(text)
+        if bad:
+            raise refusal(bad, str(path), skippable=False)
+        raw = pd.read_csv(io.StringIO(text), dtype=str)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputError(f"Cannot read the water table: {error}", source=str(path)) from None
     table = pd.DataFrame(
         {
