@@ -34,6 +34,7 @@ from greenbri.services.api.routers import (
     indicators,
     jobs,
     keys,
+    monitoring_batches,
     ogc,
     screening,
     standards,
@@ -62,6 +63,7 @@ ROUTERS = (
     country_profiles,
     stations,
     alerts,
+    monitoring_batches,
 )
 
 _WEB_DIR = Path(__file__).resolve().parents[1] / "web"

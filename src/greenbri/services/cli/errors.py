@@ -8,6 +8,7 @@ InputError and subclasses     2      the input file or an argument is unusable
 CatalogError                  2      invalid dataset metadata
 ConfigurationError            3      a GREENBRI_* setting is invalid
 DatasetNotFoundError          4      unknown dataset id
+BatchNotFoundError            4      unknown monitoring batch id
 VersionNotFoundError          4      unknown version
 StoreLockedError              5      another process is writing the store
 StoreError                    6      the store cannot do what was asked
@@ -36,6 +37,7 @@ EXIT_CODES: tuple[tuple[type[errors.GreenbriError], int], ...] = (
     (errors.CatalogError, 2),
     (errors.ConfigurationError, 3),
     (errors.DatasetNotFoundError, 4),
+    (errors.BatchNotFoundError, 4),
     (errors.VersionNotFoundError, 4),
     (errors.StoreLockedError, 5),
     (errors.StoreError, 6),

@@ -3,7 +3,8 @@
 The commands live in four modules, each adding its own to :data:`app`:
 ingest, stations and watch (:mod:`monitor_ingest_commands`); series, aqi, exceedances and
 stats (:mod:`monitor_series_commands`); daily, on the local or a Dask engine
-(:mod:`monitor_daily_commands`); alerts (:mod:`monitor_alert_commands`).
+(:mod:`monitor_daily_commands`); alerts (:mod:`monitor_alert_commands`); batches
+(:mod:`monitor_batch_commands`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import typer
 
 from greenbri.services.cli import (
     monitor_alert_commands,
+    monitor_batch_commands,
     monitor_daily_commands,
     monitor_ingest_commands,
     monitor_series_commands,
@@ -25,3 +27,4 @@ monitor_ingest_commands.register(app)
 monitor_series_commands.register(app)
 monitor_daily_commands.register(app)
 monitor_alert_commands.register(app)
+monitor_batch_commands.register(app)
