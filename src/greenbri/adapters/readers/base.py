@@ -53,6 +53,12 @@ class ReadOptions:
         warning. By default they are an error naming them, because silently
         importing points that cannot be screened hides a data problem. An
         input where *no* row has a geometry is read as a table either way.
+    coordinate_errors_per_row
+        Coordinates outside longitude -180..180 / latitude -90..90 fail only their
+        row or feature: it keeps a null geometry and :attr:`ReadResult.row_errors`
+        names it (file, row, column, fix), instead of one error for the whole
+        input. Screening reads portfolios this way; imports do not (a stored layer
+        with a silent hole would be worse than a clear error).
     """
 
     format: str | None = None
@@ -67,6 +73,7 @@ class ReadOptions:
     country_column: str | None = None
     max_bytes: int = DEFAULT_MAX_INPUT_BYTES
     allow_missing_geometry: bool = False
+    coordinate_errors_per_row: bool = False
 
 
 @dataclass
@@ -86,3 +93,6 @@ class ReadResult:
     source_crs: str = ""
     repairs: list[FeatureRepair] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Rows (0-based positions in ``frame``) that failed on their own, and why
+    #: (``ReadOptions.coordinate_errors_per_row``); their geometry is null.
+    row_errors: dict[int, str] = field(default_factory=dict)

@@ -104,6 +104,7 @@ def read_input(
     digest = input_digest(entries)
     checked: list[CheckedPart] = []
     repairs: list[FeatureRepair] = []
+    row_errors: dict[int, str] = {}
     formats: list[str] = []
     offset = 0
     for entry in entries:
@@ -114,6 +115,7 @@ def read_input(
         for repair in done.repairs:
             feature_id = ids[repair.index] if ids else ""
             repairs.append(FeatureRepair(offset + repair.index, feature_id, repair.problem, repair.action))
+        row_errors.update({offset + index: message for index, message in done.row_errors.items()})
         checked.append(done)
         offset += len(done.frame)
     frame, kind = combine(checked)
@@ -138,4 +140,5 @@ def read_input(
         source_crs=_joined([part.crs for part in checked]),
         repairs=repairs,
         warnings=warnings,
+        row_errors=dict(sorted(row_errors.items())),
     )

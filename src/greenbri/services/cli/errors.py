@@ -15,6 +15,8 @@ StoreError                    6      the store cannot do what was asked
 SourceError and subclasses    7      an upstream source or the mirror failed
 GreenbriError (other)         1
 OSError (file system)         6      a file could not be read or written
+(partial: some rows failed)   9      the rest was done and written; the failed rows
+                                     are listed with file, row, field and fix
 ============================  =====  ===========================================
 """
 
@@ -30,7 +32,10 @@ from rich.console import Console
 
 from greenbri.core import errors
 
-__all__ = ["EXIT_CODES", "exit_code_for", "handle_errors"]
+__all__ = ["EXIT_CODES", "PARTIAL_FAILURE", "exit_code_for", "handle_errors"]
+
+#: Exit code of a batch command (``screen``) that did its work but some rows failed (listed).
+PARTIAL_FAILURE = 9
 
 EXIT_CODES: tuple[tuple[type[errors.GreenbriError], int], ...] = (
     (errors.InputError, 2),
