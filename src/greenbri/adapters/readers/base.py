@@ -51,8 +51,11 @@ class ReadOptions:
         Keep features or rows without a geometry (a CSV/XLSX row whose lon/lat
         are both blank, a null GeoJSON geometry) with a null geometry and a
         warning. By default they are an error naming them, because silently
-        importing points that cannot be screened hides a data problem. An
-        input where *no* row has a geometry is read as a table either way.
+        importing points that cannot be screened hides a data problem. A
+        table (CSV/XLSX) where *no* row has a geometry is read as a table either
+        way; a layer format (GeoJSON, GeoPackage, shapefile ...) whose every
+        feature has a null geometry is refused unless this is set (then it is
+        read as a table, with a warning).
     coordinate_errors_per_row
         Coordinates outside longitude -180..180 / latitude -90..90 fail only their
         row or feature: it keeps a null geometry and :attr:`ReadResult.row_errors`

@@ -61,6 +61,16 @@ def _missing(part: RawPart, options: ReadOptions, ids: list[str] | None) -> bool
     absent = np.array([value is None for value in geometry], dtype=bool)
     absent[list(part.row_errors)] = False  # failed on their own, reported as such
     missing = np.flatnonzero(absent)
+    if len(missing) == len(geometry) and part.unit == "feature" and not options.allow_missing_geometry:
+        # A layer format whose every geometry is null is a broken export, not a table (RFC 7946
+        # allows an unlocated feature, but a layer of only those cannot be mapped or screened).
+        raise GeometryError(
+            f"No feature has a geometry: all {len(geometry)} features have a null geometry.",
+            source=part.name,
+            location=_where(part, ids, 0),
+            hint="export the layer again with its geometries; if it really is a table, save it as CSV "
+            "or pass --allow-missing-geometry to import it as a table without geometry.",
+        )
     if len(missing) == len(geometry):
         part.warnings.append(
             f"{part.name}: no {part.unit} has a geometry, so it was read as a table without geometry."

@@ -95,7 +95,9 @@ def read_input(
     the fix. Missing geometries (a null GeoJSON geometry, a CSV/XLSX row with
     both coordinates blank) are an error listing them, unless
     ``options.allow_missing_geometry`` keeps them as null geometries with a
-    warning; an input in which no row has a geometry is read as a table.
+    warning; a table in which no row has a geometry is read as a table, a layer whose
+    every feature has a null geometry is refused (read as a table with
+    ``allow_missing_geometry``).
     ``countries`` (a GeoDataFrame with an
     ``iso_a3`` column) enables a warning when point coordinates look like
     longitude and latitude were swapped.
