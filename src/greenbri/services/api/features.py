@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from greenbri.adapters.stores.duckdb_engine import connect
+from greenbri.adapters.stores.parquet_files import covering_clause, query_boxes
 from greenbri.core.catalog import DatasetVersion
 from greenbri.services.api.responses import plain
 
@@ -53,25 +54,15 @@ class ItemsQuery:
     offset: int = 0
 
 
-def _boxes(bbox: tuple[float, float, float, float]) -> list[tuple[float, float, float, float]]:
-    """A box crossing the antimeridian (min_lon > max_lon) is two boxes."""
-    west, south, east, north = bbox
-    if west <= east:
-        return [bbox]
-    return [(west, south, 180.0, north), (-180.0, south, east, north)]
-
-
 def _where(query: ItemsQuery, version: DatasetVersion) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     values: list[Any] = []
     if query.bbox is not None:
         parts = []
-        for west, south, east, north in _boxes(query.bbox):
-            parts.append(
-                "(bbox.xmin <= ? AND bbox.xmax >= ? AND bbox.ymin <= ? AND bbox.ymax >= ?"
-                " AND ST_Intersects(geometry, ST_MakeEnvelope(?, ?, ?, ?)))"
-            )
-            values += [east, west, north, south, west, south, east, north]
+        for west, south, east, north in query_boxes(query.bbox):
+            meets, meets_values = covering_clause((west, south, east, north))
+            parts.append(f"({meets} AND ST_Intersects(geometry, ST_MakeEnvelope(?, ?, ?, ?)))")
+            values += [*meets_values, west, south, east, north]
         clauses.append("(" + " OR ".join(parts) + ")")
     column = temporal_column(version)
     if query.interval is not None and column is not None:
@@ -204,17 +195,23 @@ class FeatureReader:
         fields = "".join(
             f", {_quoted(name)}: {_tile_value(name, kind)}" for name, kind in properties_of(version)
         )
+        meets, meets_values = covering_clause(
+            (
+                max(west - margin, -180.0),
+                max(south - margin, -90.0),
+                min(east + margin, 180.0),
+                min(north + margin, 90.0),
+            )
+        )
         sql = (
             "SELECT ST_AsMVT(feature, ?, 4096, 'geom', 'fid') FROM ("
             "SELECT {'geom': ST_AsMVTGeom(ST_Transform(geometry, 'EPSG:4326', 'EPSG:3857', true),"
             " ST_Extent(ST_TileEnvelope(?, ?, ?)), 4096, 64, true), 'fid': fid"
             f"{fields}}} AS feature FROM {table}"
-            " WHERE bbox.xmin <= ? AND bbox.xmax >= ? AND bbox.ymin <= ? AND bbox.ymax >= ?"
+            f" WHERE {meets}"
             ") WHERE feature.geom IS NOT NULL"
         )
-        values = [layer, zoom, column, row, *parameters]
-        values += [min(east + margin, 180.0), max(west - margin, -180.0), min(north + margin, 90.0)]
-        values.append(max(south - margin, -90.0))
+        values = [layer, zoom, column, row, *parameters, *meets_values]
         cursor = self._cursor()
         try:
             found = cursor.execute(sql, values).fetchone()
