@@ -15,8 +15,9 @@ Readings files have exactly the contract columns
 the ledger names them. A write holds the data directory's single-writer lock
 (:func:`greenbri.adapters.stores.locking.write_lock`, shared with the dataset catalog) and goes:
 files written and flushed in ``staging/`` -> renamed into their partitions -> ``stations.parquet``
-replaced -> ledger replaced (last). A process killed before the ledger leaves files no ledger
-entry names; they are invisible to :meth:`ReadingsStore.connect` and the next writer deletes them.
+replaced -> ledger replaced (last). A write that fails (a full disk, any error) deletes what it
+wrote before raising; a process killed before the ledger leaves files no ledger entry names; they
+are invisible to :meth:`ReadingsStore.connect` and the next writer deletes them.
 The same input (sha256) with the same options is a no-op; see :mod:`.reconcile` for readings
 already stored.
 """
@@ -202,24 +203,28 @@ class ReadingsStore:
             tables = {name: with_batch(table, batch_id) for name, table in {"readings": new, **side}.items()}
             stations, changes, added = merge_stations(self.stations(), parsed.stations)
             staging = self.root / "staging" / secrets.token_hex(8)
-            replaced = _superseded_files(self, entries, parsed.readings, verdict, staging)
-            files = self._publish(batch_id, tables, stations, staging, replaced)
-            outcome = BatchOutcome.build(
-                batch_id,
-                parsed,
-                new,
-                verdict,
-                changes,
-                added,
-                files,
-                input_sha256,
-                options_digest,
-                self._now(),
-            )
-            entries = [_after_superseding(entry, replaced, batch_id) for entry in entries]
-            write_json_atomic(
-                self.ledger_path, {"format": LEDGER_FORMAT, "batches": [*entries, outcome.entry]}
-            )
+            try:
+                replaced = _superseded_files(self, entries, parsed.readings, verdict, staging)
+                files = self._publish(batch_id, tables, stations, staging, replaced)
+                outcome = BatchOutcome.build(
+                    batch_id,
+                    parsed,
+                    new,
+                    verdict,
+                    changes,
+                    added,
+                    files,
+                    input_sha256,
+                    options_digest,
+                    self._now(),
+                )
+                updated = [_after_superseding(entry, replaced, batch_id) for entry in entries]
+                write_json_atomic(
+                    self.ledger_path, {"format": LEDGER_FORMAT, "batches": [*updated, outcome.entry]}
+                )
+            except Exception:  # e.g. a full disk: the ledger is unchanged; leave no file behind
+                self._sweep(entries)
+                raise
             for rewrite in replaced.values():  # no longer named by the ledger
                 for old_name in rewrite.files:
                     (self.root / old_name).unlink(missing_ok=True)
