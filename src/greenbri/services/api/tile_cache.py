@@ -184,8 +184,8 @@ class TileMaker:
         body = self.cache.get(key)
         if body is not None:
             return body
-        if simplify:
-            body = self._build(path, version, layer, zoom, column, row)
+        if simplify:  # the layer's table may be evicted by the reader meanwhile: then once more
+            body = self.reader.retrying(lambda: self._build(path, version, layer, zoom, column, row))
         else:
             body = self.reader.tile(path, version, layer, zoom, column, row)
         self.cache.put(key, body)
@@ -227,6 +227,8 @@ class TileMaker:
                 for stale in [name for name in self._layers if name.split("@")[0] == layer]:
                     for level in self._layers.pop(stale).levels.values():
                         self._execute(f"DROP TABLE IF EXISTS {level}")
+                    for building in [item for item in self._building if item[0] == stale]:
+                        del self._building[building]
                 self._layers[key] = found
         return found
 
