@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from greenbri.adapters.monitoring import reconcile as reconcile_module
@@ -190,3 +192,28 @@ def test_cli_batches_list_show_remove(data_dir: Path, tmp_path: Path) -> None:
     assert line["via"] == "cli" and line["action"] == "remove-monitoring-batch" and line["user"]
     missing = runner.invoke(app, ["monitor", "batches", "show", batch])
     assert missing.exit_code == 4 and "monitor batches list" in missing.stderr
+
+
+values = st.lists(st.sampled_from(["", "1", "2"]), min_size=1, max_size=6)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=values, second=values)
+def test_property_a_real_value_is_never_lost_to_a_missing_one(
+    tmp_path_factory: pytest.TempPathFactory, first: list[str], second: list[str]
+) -> None:
+    """Whatever two files say for the same hours, after ingesting both the store holds, for each hour:
+    the first file's real value if it had one, else the second file's real value, else missing; and
+    a conflict is reported exactly where both had different real values."""
+    folder = tmp_path_factory.mktemp("property")
+    store = ReadingsStore(folder / "store")
+    _ingest(store, _file(folder, "first.csv", first))
+    report = ingest_files(store, [_file(folder, "second.csv", second)], format_name="table", mapping=MAPPING)
+    stored = {int(hour) - 16: value for hour, value, _ in _values(store)}
+    for hour in range(max(len(first), len(second))):
+        a = first[hour] if hour < len(first) else None
+        b = second[hour] if hour < len(second) else None
+        real = [float(value) for value in (a, b) if value]
+        assert stored.get(hour) == (real[0] if real else None)
+    conflicts = sum(1 for a, b in zip(first, second, strict=False) if a and b and a != b)
+    assert report.files[0].counts["readings_rejected_conflict"] == conflicts
