@@ -103,7 +103,7 @@ def test_a_conflict_names_the_batch_and_file_that_hold_the_other_value(
     (message,) = report.files[0].messages
     assert message.outcome == "rejected"
     assert f"batch {first}, file first.csv" in message.message
-    assert "greenbri monitor batches remove" in message.message
+    assert "greenbri monitor batches remove that batch" in message.message
 
 
 def test_removing_a_batch_removes_exactly_its_readings_and_lets_a_corrected_file_in(
@@ -128,6 +128,17 @@ def test_removing_a_batch_removes_exactly_its_readings_and_lets_a_corrected_file
     # The same wrong file can come back too (its earlier batch no longer counts as stored).
     again = ingest_files(store, [tmp_path / "wrong.csv"], format_name="table", mapping=MAPPING)
     assert again.files[0].created and again.files[0].counts["readings_rejected_conflict"] == 3
+    # The stored value was the right one after all: remove the corrected batch, retry wrong.csv's
+    # rejected readings. The same bytes again are a no-op that says how to retry.
+    remove_batch(store, corrected.files[0].batch_id, actor={}, audit=audit.record)
+    retry = ingest_files(store, [tmp_path / "wrong.csv"], format_name="table", mapping=MAPPING)
+    assert not retry.files[0].created
+    (note,) = retry.files[0].messages
+    assert f"greenbri monitor batches remove {wrong}" in note.message and "3 conflicting" in note.message
+    remove_batch(store, wrong, actor={}, audit=audit.record)
+    retried = ingest_files(store, [tmp_path / "wrong.csv"], format_name="table", mapping=MAPPING)
+    assert retried.files[0].counts["readings_stored"] == 3
+    assert [value for _, value, _ in _values(store)] == [99.0, 99.0, 99.0, 7.0]
     with pytest.raises(BatchNotFoundError, match="greenbri monitor batches list"):
         remove_batch(store, "table-0000", actor={}, audit=audit.record)
 

@@ -137,7 +137,8 @@ def reconcile(
                     row[SOURCE_ROW],
                     f"{_describe(row)} is {_value(row['value'], row['unit'])} here but {stored_text} in the "
                     f"store ({_holder(other['batch_id'], inputs)}); the stored reading is kept"
-                    " (if it is the wrong one: greenbri monitor batches remove BATCH, then ingest again)",
+                    " (if it is the wrong one: greenbri monitor batches remove that batch, then ingest a"
+                    " corrected file, or this one after removing its own batch)",
                     "rejected",
                 )
             )
