@@ -16,7 +16,7 @@ from shapely.geometry import LineString, MultiLineString, Point, box
 
 from greenbri.adapters.stores.embedded import EmbeddedStore
 from greenbri.core.catalog import Bilingual, DatasetKind, DatasetRecord, Provenance, Theme
-from greenbri.core.geometry import wrapped_bounds, wrapped_extent
+from greenbri.core.geometry import longitude_within, wrapped_bounds, wrapped_extent
 
 RECORD = DatasetRecord(
     id="cables", title=Bilingual("Cables", "海底电缆"), kind=DatasetKind.VECTOR_LAYER, theme=Theme.OTHER
@@ -96,3 +96,56 @@ def test_the_extent_covers_every_point_and_is_never_wider_than_needed(
     for x, _ in pairs:
         inside = west <= x <= east if west <= east else (x >= west or x <= east)
         assert inside, (west, east, x)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.floats(-200, 200, allow_nan=False),
+    st.floats(0, 30, allow_nan=False),
+    st.floats(-180, 180, allow_nan=False),
+    st.floats(-180, 180, allow_nan=False),
+)
+def test_longitude_within_agrees_with_sampling(low: float, width: float, west: float, east: float) -> None:
+    """Property: an interval is inside a (possibly antimeridian-crossing) box exactly when every
+    sampled longitude of it, wrapped into -180..180, is."""
+
+    def inside(x: float, margin: float) -> bool:
+        x = ((x + 180) % 360) - 180
+        if west <= east:
+            return west - margin <= x <= east + margin
+        return x >= west - margin or x <= east + margin
+
+    samples = np.linspace(low, low + width, 200)
+    found = longitude_within(low, low + width, west, east)
+    if found:  # never claims coverage that samples deny (beyond rounding)
+        assert all(inside(x, 1e-9) for x in samples)
+    else:  # and never misses an interval well inside the box
+        assert not all(inside(x, -1e-6) for x in samples) or width >= 360
+
+
+def test_the_api_serves_a_crossing_layer_with_wrapped_extents(data_dir: Path, store_factory) -> None:
+    from tests.api.conftest import TestClient
+
+    from greenbri.config import load_settings
+    from greenbri.services.api import create_app
+    from greenbri.services.api.context import ApiOptions
+
+    store_factory.open(data_dir).write_frame_version(RECORD, PROVENANCE, _layer())
+    app = create_app(load_settings(), options=ApiOptions(anonymous_rate_per_minute=1_000_000))
+    with TestClient(app) as client:
+        collection = client.get(f"/collections/{RECORD.id}").json()
+        assert collection["extent"]["spatial"]["bbox"] == [[178.4, -18.14, -171.8, -13.8]]
+        across = client.get(f"/collections/{RECORD.id}/items", params={"bbox": "178,-20,-179,-10"}).json()
+        assert sorted(feature["properties"]["name"] for feature in across["features"]) == [
+            "fiji-samoa",
+            "split",
+            "suva",
+        ]
+        east = client.get(f"/collections/{RECORD.id}/items", params={"bbox": "-175,-20,-170,-10"}).json()
+        assert [feature["properties"]["name"] for feature in east["features"]] == ["fiji-samoa"]
+        far = client.get(f"/collections/{RECORD.id}/items", params={"bbox": "0,-20,10,-10"}).json()
+        assert far["features"] == []
+        tilejson = client.get(f"/tiles/{RECORD.id}/tilejson.json").json()
+        assert tilejson["bounds"] == [-180.0, -18.14, 180.0, -13.8]
+        catalog = client.get("/v1/catalog.jsonld").text
+        assert "MULTIPOLYGON(((178.4 -18.14,180.0 -18.14" in catalog

@@ -38,9 +38,11 @@ __all__ = [
     "SwapVerdict",
     "clamp_rounding",
     "find_out_of_range",
+    "longitude_within",
     "parse_wkb",
     "parse_wkt",
     "repair_geometries",
+    "split_at_antimeridian",
     "swap_verdict",
     "wrapped_bounds",
     "wrapped_extent",
@@ -405,3 +407,25 @@ def wrapped_extent(bounds: NDArray[np.float64]) -> tuple[float, float, float, fl
     )
     low, high = _circular_cover(intervals)
     return low, float(south.min()), high, float(north.max())
+
+
+def longitude_within(low: float, high: float, west: float, east: float) -> bool:
+    """Whether the longitudes ``low..high`` (``low <= high``; may run past 180) lie inside a box's
+    ``west..east`` (``west > east``: the box crosses the antimeridian, RFC 7946 section 5.2)."""
+    if (west <= -180 and east >= 180) or high - low >= 360:
+        return west <= -180 and east >= 180
+    shift = ((low + 180) % 360) - 180 - low  # low into [-180, 180)
+    low, high = low + shift, high + shift
+    if west <= east:
+        return low >= west and high <= east
+    return (low >= west and high <= east + 360) or (high <= east)
+
+
+def split_at_antimeridian(
+    box: tuple[float, float, float, float],
+) -> list[tuple[float, float, float, float]]:
+    """A box crossing the antimeridian (west > east) as its two parts; other boxes as they are."""
+    west, south, east, north = box
+    if west <= east:
+        return [box]
+    return [(west, south, 180.0, north), (-180.0, south, east, north)]

@@ -36,7 +36,7 @@ from greenbri.core.catalog import (
     Provenance,
     TemporalExtent,
 )
-from greenbri.core.geometry import wrapped_bounds, wrapped_extent
+from greenbri.core.geometry import split_at_antimeridian, wrapped_bounds, wrapped_extent
 
 __all__ = ["WrittenFile", "covering_clause", "query_boxes", "read_frame", "version_of", "write_frame"]
 
@@ -147,10 +147,7 @@ def _wrap_boxes(
 
 def query_boxes(bbox: tuple[float, float, float, float]) -> list[tuple[float, float, float, float]]:
     """A query box crossing the antimeridian (min_lon > max_lon) as two boxes; others as they are."""
-    west, south, east, north = bbox
-    if west <= east:
-        return [bbox]
-    return [(west, south, 180.0, north), (-180.0, south, east, north)]
+    return split_at_antimeridian(bbox)
 
 
 def covering_clause(box: tuple[float, float, float, float], column: str = "bbox") -> tuple[str, list[float]]:
