@@ -115,7 +115,10 @@ def test_longitude_within_agrees_with_sampling(low: float, width: float, west: f
             return west - margin <= x <= east + margin
         return x >= west - margin or x <= east + margin
 
-    samples = np.linspace(low, low + width, 200)
+    edges = [
+        edge + turn for edge in (west, east) for turn in (-360, 0, 360) if low <= edge + turn <= low + width
+    ]
+    samples = np.concatenate([np.linspace(low, low + width, 200), edges])  # the box's edges, if inside
     found = longitude_within(low, low + width, west, east)
     if found:  # never claims coverage that samples deny (beyond rounding)
         assert all(inside(x, 1e-9) for x in samples)
