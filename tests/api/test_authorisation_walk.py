@@ -66,6 +66,7 @@ PATH_VALUES: dict[str, tuple[str, ...]] = {
     "station_id": ("cnemc-1001A",),
     "alert_id": ("no-such-alert",),
     "item_id": (PLAN_ITEM,),
+    "batch_id": ("no-such-batch",),
     # job_id: filled from the jobs the two analysts ran (fixture below)
 }
 #: Query strings walked on top of the bare route (every export format; both reports' formats).

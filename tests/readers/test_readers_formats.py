@@ -16,6 +16,7 @@ import shapely
 
 from greenbri.adapters.readers import ReadOptions, read_input
 from greenbri.core.catalog import DatasetKind
+from greenbri.core.errors import GeometryError
 
 NAMES = ["北京湿地", "太湖", "鄱阳湖国家级自然保护区", "青海湖"]
 POINTS = [
@@ -316,11 +317,11 @@ def test_geopackage_attribute_table_is_a_table(tmp_path: Path) -> None:
     assert list(result.frame.columns) == ["iso3", "value"]
 
 
-def test_geojson_without_any_geometry_is_a_table(tmp_path: Path) -> None:
+def test_geojson_without_any_geometry_is_a_table_when_asked(tmp_path: Path) -> None:
     path = tmp_path / "nothing.geojson"
     features = [{"type": "Feature", "properties": {"a": 1}, "geometry": None}]
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
-    result = read_input(path)
+    result = read_input(path, ReadOptions(allow_missing_geometry=True))  # refused without (issue 13)
     assert result.kind is DatasetKind.INDICATOR_TABLE
     assert list(result.frame.columns) == ["a"]
 
@@ -336,3 +337,19 @@ def test_folder_of_csvs_and_odd_shapefile_names(tmp_path: Path) -> None:
     odd.mkdir()
     _layer().to_file(odd / "s[1].shp", engine="pyogrio")
     assert len(read_input(odd / "s[1].shp").frame) == 4
+
+
+def test_a_geojson_whose_geometries_are_all_null_is_refused(tmp_path: Path) -> None:
+    """A GIS user exporting a layer expects features, not a table: say no feature has a geometry."""
+    features = [
+        {"type": "Feature", "properties": {"name": name}, "geometry": None} for name in ("a", "b", "c")
+    ]
+    path = tmp_path / "null.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    with pytest.raises(GeometryError, match="No feature has a geometry: all 3 features") as caught:
+        read_input(path)
+    assert "null.geojson" in str(caught.value)
+    assert "--allow-missing-geometry" in str(caught.value)
+    kept = read_input(path, ReadOptions(allow_missing_geometry=True))  # asked for: a table, said so
+    assert kept.kind is DatasetKind.INDICATOR_TABLE and len(kept.frame) == 3
+    assert any("read as a table" in warning for warning in kept.warnings)

@@ -25,6 +25,7 @@ the CLI and the API can show it as it is.
     ├── StoreError                the data store cannot do what was asked
     │   ├── StoreLockedError          another writer holds the store
     │   ├── DatasetNotFoundError      no dataset with that id
+    │   ├── BatchNotFoundError        no monitoring batch with that id
     │   └── VersionNotFoundError      no such version of a dataset
     ├── SourceError               an upstream source or mirror failed
     │   ├── DownloadError             HTTP failure after retries
@@ -42,6 +43,7 @@ from __future__ import annotations
 
 __all__ = [
     "AlertRuleError",
+    "BatchNotFoundError",
     "CatalogError",
     "ConfigurationError",
     "CoordinateRangeError",
@@ -222,6 +224,10 @@ class StoreLockedError(StoreError):
 
 class DatasetNotFoundError(StoreError):
     """No dataset with the given id is in the catalog."""
+
+
+class BatchNotFoundError(StoreError):
+    """No monitoring batch has this id (``greenbri monitor batches list`` lists them)."""
 
 
 class VersionNotFoundError(StoreError):

@@ -13,6 +13,9 @@ readers, the store and the tests can share one definition of "valid".
   what it cannot repair.
 * :func:`swap_verdict` tells whether points look like they have longitude and
   latitude exchanged, given the polygon of the country each claims to be in.
+* :func:`wrapped_bounds` and :func:`wrapped_extent` give boxes that follow the
+  antimeridian convention of GeoJSON (RFC 7946 section 5.2): a box crossing
+  180 degrees has its western longitude greater than its eastern one.
 """
 
 from __future__ import annotations
@@ -35,10 +38,14 @@ __all__ = [
     "SwapVerdict",
     "clamp_rounding",
     "find_out_of_range",
+    "longitude_within",
     "parse_wkb",
     "parse_wkt",
     "repair_geometries",
+    "split_at_antimeridian",
     "swap_verdict",
+    "wrapped_bounds",
+    "wrapped_extent",
 ]
 
 #: A one-dimensional object array of shapely geometries or ``None``.
@@ -321,3 +328,104 @@ def swap_verdict(
     inside_swapped = np.zeros(len(x), dtype=bool)
     inside_swapped[swappable] = shapely.intersects_xy(polygons[swappable], y[swappable], x[swappable])
     return SwapVerdict(int(known.sum()), int(np.count_nonzero(inside)), int(np.count_nonzero(inside_swapped)))
+
+
+# -- boxes across the antimeridian (RFC 7946 section 5.2) --------------------------------------
+
+
+def _segment_intervals(geometry: Any) -> NDArray[np.float64]:
+    """Longitude intervals ``[low, high]`` covered by the linework (or points) of ``geometry``.
+
+    A segment whose ends are more than 180 degrees of longitude apart is taken to cross the
+    antimeridian (the shorter way round; RFC 7946 section 3.1.9 asks for such lines to be split,
+    and a split one gives the same intervals): it covers ``[east end, 180]`` and ``[-180, west end]``.
+    A segment from -180 to 180 (a polar band's edge, as Natural Earth draws Antarctica) goes all
+    the way round.
+    """
+    lines = shapely.get_parts(shapely.boundary(geometry)) if shapely.get_dimensions(geometry) == 2 else None
+    if lines is None:
+        lines = shapely.get_parts(geometry)
+    intervals: list[NDArray[np.float64]] = []
+    for line in lines:
+        x = shapely.get_coordinates(line)[:, 0]
+        if len(x) == 1 or shapely.get_type_id(line) == 0:
+            intervals.append(np.column_stack([x, x]))
+            continue
+        parts = [shapely.get_coordinates(part)[:, 0] for part in shapely.get_parts(line)]
+        for xs in parts:
+            start, end = xs[:-1], xs[1:]
+            low, high = np.minimum(start, end), np.maximum(start, end)
+            crossing = ((high - low) > 180) & ((high - low) < 360)
+            intervals.append(np.column_stack([low[~crossing], high[~crossing]]))
+            intervals.append(np.column_stack([high[crossing], np.full(crossing.sum(), 180.0)]))
+            intervals.append(np.column_stack([np.full(crossing.sum(), -180.0), low[crossing]]))
+    return np.concatenate(intervals) if intervals else np.empty((0, 2))
+
+
+def _circular_cover(intervals: NDArray[np.float64]) -> tuple[float, float]:
+    """The shortest ``(west, east)`` that covers every interval; west > east when it crosses 180."""
+    order = np.argsort(intervals[:, 0], kind="stable")
+    low, high = intervals[order, 0], np.maximum.accumulate(intervals[order, 1])
+    gaps = low[1:] - high[:-1]  # uncovered stretch after each interval (negative: overlap)
+    wrap_gap = low[0] + 360.0 - high[-1]
+    if len(gaps) == 0 or wrap_gap >= gaps.max():
+        return float(low[0]), float(high[-1])
+    widest = int(np.argmax(gaps))
+    return float(low[widest + 1]), float(high[widest])
+
+
+def wrapped_bounds(geometries: GeometryArray) -> NDArray[np.float64]:
+    """``(west, south, east, north)`` of each geometry (NaN for a missing or empty one), with
+    ``west > east`` for a geometry that crosses the antimeridian (RFC 7946 section 5.2).
+
+    Only geometries more than 180 degrees wide are looked at segment by segment; the others keep
+    their planar bounds.
+    """
+    bounds, empty = _bounds(geometries)
+    bounds[empty | np.array([geometry is None for geometry in geometries], dtype=bool)] = np.nan
+    with np.errstate(invalid="ignore"):
+        wide = np.flatnonzero((bounds[:, 2] - bounds[:, 0]) > 180)
+    for index in wide:
+        bounds[index, 0], bounds[index, 2] = _circular_cover(_segment_intervals(geometries[index]))
+    return bounds
+
+
+def wrapped_extent(bounds: NDArray[np.float64]) -> tuple[float, float, float, float] | None:
+    """The box covering every row of :func:`wrapped_bounds` (None when all are NaN), crossing the
+    antimeridian (west > east) when that is the shorter cover."""
+    present = bounds[~np.isnan(bounds).any(axis=1)]
+    if len(present) == 0:
+        return None
+    west, south, east, north = present.T
+    crossing = west > east
+    intervals = np.concatenate(
+        [
+            np.column_stack([west[~crossing], east[~crossing]]),
+            np.column_stack([west[crossing], np.full(crossing.sum(), 180.0)]),
+            np.column_stack([np.full(crossing.sum(), -180.0), east[crossing]]),
+        ]
+    )
+    low, high = _circular_cover(intervals)
+    return low, float(south.min()), high, float(north.max())
+
+
+def longitude_within(low: float, high: float, west: float, east: float) -> bool:
+    """Whether the longitudes ``low..high`` (``low <= high``; may run past 180) lie inside a box's
+    ``west..east`` (``west > east``: the box crosses the antimeridian, RFC 7946 section 5.2)."""
+    if (west <= -180 and east >= 180) or high - low >= 360:
+        return west <= -180 and east >= 180
+    shift = ((low + 180) % 360) - 180 - low  # low into [-180, 180)
+    low, high = low + shift, high + shift
+    if west <= east:
+        return low >= west and high <= east
+    return (low >= west and high <= east + 360) or (high <= east)
+
+
+def split_at_antimeridian(
+    box: tuple[float, float, float, float],
+) -> list[tuple[float, float, float, float]]:
+    """A box crossing the antimeridian (west > east) as its two parts; other boxes as they are."""
+    west, south, east, north = box
+    if west <= east:
+        return [box]
+    return [(west, south, 180.0, north), (-180.0, south, east, north)]

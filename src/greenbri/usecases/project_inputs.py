@@ -155,6 +155,8 @@ def _apply_preset(frame: pd.DataFrame, preset: InputPreset, name: str) -> pd.Dat
 
 
 _SKIP = "__greenbri_skip__"
+#: A row the reader failed on its own (an out-of-range coordinate): the message, reported as it is.
+_ROW_ERROR = "__greenbri_row_error__"
 
 #: The fields a project row may carry (:func:`project_from_mapping`); other columns are ignored.
 PROJECT_FIELDS = frozenset({*_REQUIRED, *_OPTIONAL})
@@ -165,7 +167,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     fields = [
         column
         for column in frame.columns
-        if (column in PROJECT_FIELDS or column == _SKIP) and column != "geometry"
+        if (column in PROJECT_FIELDS or column in (_SKIP, _ROW_ERROR)) and column != "geometry"
     ]
     records = []
     for index, row in enumerate(frame[fields].to_dict("records")):
@@ -217,13 +219,16 @@ def read_projects(
         raise InputError(
             f"Unknown input preset {preset!r}.", hint=f"use one of: {', '.join(sorted(PRESETS))}."
         )
-    base = options or ReadOptions(allow_missing_geometry=True)
+    base = options or ReadOptions(allow_missing_geometry=True, coordinate_errors_per_row=True)
     if skip_bad_rows:
         base = ReadOptions(**{**base.__dict__, "skip_bad_rows": True})
     if chosen:
         base = ReadOptions(**{**base.__dict__, **dict(chosen.read_options)})
     result = read_input(paths, base)
     frame = result.frame
+    if result.row_errors:
+        frame = frame.copy()
+        frame[_ROW_ERROR] = pd.Series(result.row_errors, dtype=object).reindex(range(len(frame))).to_numpy()
     if column_mapping:
         frame = frame.rename(columns=dict(column_mapping))
     if chosen:
@@ -235,7 +240,9 @@ def read_projects(
                 hint=f"use one of: {', '.join(sorted(PROJECT_FIELDS))}.",
             )
         frame[field_name] = value
-    ignored = tuple(sorted(str(c) for c in frame.columns if c not in PROJECT_FIELDS and c != _SKIP))
+    ignored = tuple(
+        sorted(str(c) for c in frame.columns if c not in PROJECT_FIELDS and c not in (_SKIP, _ROW_ERROR))
+    )
     projects: list[Project] = []
     rows: list[int] = []
     failures: list[RowFailure] = []
@@ -246,6 +253,10 @@ def read_projects(
     ]
     for row, record in zip(_row_numbers(result.skipped_rows, len(frame)), _records(frame), strict=True):
         skip = record.pop(_SKIP, None)
+        error = record.pop(_ROW_ERROR, None)
+        if error:
+            failures.append(RowFailure(row, str(record.get("id", "")), str(error)))
+            continue
         if skip:
             failures.append(
                 RowFailure(row, str(record.get("id", "")), f"{source}, row {row}: skipped: {skip}.")

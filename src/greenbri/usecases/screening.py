@@ -32,6 +32,7 @@ from greenbri.adapters.engines import Engine, LocalEngine, partition_bounds
 from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.catalog import DatasetKind, DatasetRecord, ReceptorRole
 from greenbri.core.errors import GreenbriError
+from greenbri.core.geometry import longitude_within
 from greenbri.core.screening.classify import classify
 from greenbri.core.screening.geodesic import ReceptorLayer
 from greenbri.core.screening.hits import Coverage, ReceptorHit
@@ -137,10 +138,9 @@ def _contains(
     widen_lat = distance_m / _DEGREE_M
     latitude = min(max(abs(bounds[1]), abs(bounds[3])) + widen_lat, 90.0)
     widen_lon = 360.0 if latitude >= 89.0 else widen_lat / max(math.cos(math.radians(latitude)), 1e-6)
-    min_lon, min_lat, max_lon, max_lat = extent
+    min_lon, min_lat, max_lon, max_lat = extent  # min_lon > max_lon: across 180 (RFC 7946 5.2)
     return bool(
-        bounds[0] - widen_lon >= min_lon
-        and bounds[2] + widen_lon <= max_lon
+        longitude_within(bounds[0] - widen_lon, bounds[2] + widen_lon, min_lon, max_lon)
         and bounds[1] - widen_lat >= min_lat
         and bounds[3] + widen_lat <= max_lat
     )

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -28,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from greenbri.adapters.stores.files import fsync_directory, write_json_atomic
+from greenbri.adapters.stores.files import renamed_into_place, write_json_atomic
 from greenbri.adapters.stores.locking import write_lock
 from greenbri.core.errors import StoreError
 
@@ -129,12 +128,8 @@ class IndicatorStore:
                 document.get("next_version", {}).get(key, previous["version"] + 1 if previous else 1)
             )
             file_name = f"{key}-v{version}.parquet"
-            temporary = self.root / "values" / f".{file_name}.{os.getpid()}.tmp"
-            values[VALUE_COLUMNS].to_parquet(temporary, index=False)
-            with temporary.open("rb") as handle:
-                os.fsync(handle.fileno())
-            os.replace(temporary, self.root / "values" / file_name)
-            fsync_directory(self.root / "values")
+            with renamed_into_place(self.root / "values" / file_name, durable=True) as temporary:
+                values[VALUE_COLUMNS].to_parquet(temporary, index=False)
             recorded = {
                 **entry,
                 "key": key,

@@ -62,8 +62,9 @@ _PARSED_SCHEMA = PARSED_SCHEMA
 class RowMessage:
     """A problem found in one row (or column) of an input, and what was done about it.
 
-    ``outcome`` is ``"flagged"`` (stored with a QA flag), ``"rejected"`` (not stored) or
-    ``"warning"`` (stored; something to look at, such as a station that changed its name).
+    ``outcome`` is ``"flagged"`` (stored with a QA flag), ``"rejected"`` (not stored),
+    ``"warning"`` (stored; something to look at, such as a station that changed its name) or
+    ``"superseded"`` (stored readings that were missing are replaced by this input's values).
     """
 
     source: str

@@ -61,7 +61,7 @@ class BatchOutcome:
     ) -> BatchOutcome:
         flagged = int(pc.sum(pc.not_equal(readings.column("qa_flags"), 0)).as_py() or 0)
         warnings = [RowMessage(parsed.input_name, None, str(change), "warning") for change in changes]
-        messages = [*parsed.messages, *verdict.conflicts, *warnings]
+        messages = [*parsed.messages, *verdict.conflicts, *verdict.notes, *warnings]
         stations = sorted(pc.unique(readings.column("station_id")).to_pylist()) if readings.num_rows else None
         time_range = None
         if readings.num_rows:
@@ -86,6 +86,7 @@ class BatchOutcome:
                 "readings_skipped_duplicate": verdict.skipped_duplicate,
                 "readings_skipped_existing": verdict.skipped_existing,
                 "readings_rejected_conflict": len(verdict.conflicts),
+                "readings_superseding": 0 if verdict.superseded is None else verdict.superseded.num_rows,
                 "stations_added": stations_added,
                 "stations_changed": len({change.station_id for change in changes}),
             },

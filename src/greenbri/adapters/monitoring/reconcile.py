@@ -7,12 +7,18 @@ are equal; otherwise they *conflict*:
 * in the same input: the first of equal duplicates is kept, the others skipped; conflicting
   duplicates are all rejected (nobody can tell which one is right);
 * against the store: an equal reading is skipped (re-ingest, overlapping files); a conflicting one is
-  rejected, and the stored reading is left as it is.
+  rejected, and the stored reading is left as it is, the message naming the batch and file that hold
+  it (``greenbri monitor batches remove`` takes a wrong batch out).
+
+A *missing* value (null) states no concentration, so it contradicts nothing: a missing incoming
+value is skipped when the key is stored, and a real incoming value **supersedes** a stored missing
+one (the store replaces the missing reading and both batches' ledger entries record it). A stored
+real value, flagged or not, is a measurement: a different value conflicts with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,17 +34,23 @@ __all__ = ["Reconciliation", "parquet_source", "reconcile"]
 
 _KEY = "station_id, parameter, averaging, time_utc"
 _SAME = "(a.value IS NOT DISTINCT FROM b.value AND a.unit = b.unit)"
+#: Against the store: a missing incoming value is the same as anything stored (it adds nothing).
+_SAME_AS_STORED = "(a.value IS NULL OR (a.value IS NOT DISTINCT FROM b.value AND a.unit = b.unit))"
 
 
 @dataclass
 class Reconciliation:
-    """Row positions of the incoming table by outcome (``new`` None: every row is new), and a
-    message per rejected row."""
+    """Row positions of the incoming table by outcome (``new`` None: every row is new), a message
+    per rejected row, and the stored missing readings that new rows supersede (``superseded``:
+    ``_index`` of the incoming row, ``batch_id`` of the stored one)."""
 
     new: np.ndarray | None
     skipped_duplicate: int = 0
     skipped_existing: int = 0
     conflicts: list[RowMessage] = field(default_factory=list)
+    superseded: pa.Table | None = None
+    #: One message per batch whose missing readings are superseded.
+    notes: list[RowMessage] = field(default_factory=list)
 
 
 def parquet_source(files: Sequence[Path]) -> str:
@@ -56,6 +68,12 @@ def _value(value: object, unit: object) -> str:
     return "missing" if value is None else f"{value:g} {unit}"
 
 
+def _holder(batch_id: str, inputs: Mapping[str, str]) -> str:
+    """``batch <id>, file <name>``: where a stored reading came from."""
+    name = inputs.get(batch_id)
+    return f"batch {batch_id}" + (f", file {name}" if name else "")
+
+
 def reconcile(
     connection: duckdb.DuckDBPyConnection,
     incoming: pa.Table,
@@ -63,9 +81,12 @@ def reconcile(
     source: str,
     *,
     known_unique: bool = False,
+    batch_inputs: Mapping[str, str] | None = None,
 ) -> Reconciliation:
     """Classify every row of ``incoming`` (see the module docstring); ``known_unique`` skips the
-    search for duplicates inside ``incoming`` (the reader has checked)."""
+    search for duplicates inside ``incoming`` (the reader has checked); ``batch_inputs`` (batch id
+    -> input file name) lets a conflict name the file that holds the stored value."""
+    inputs = batch_inputs or {}
     count = incoming.num_rows
     table = incoming.append_column("_index", pa.array(np.arange(count, dtype=np.int64)))
     connection.register("incoming", table)
@@ -78,7 +99,7 @@ def reconcile(
     if existing_files:
         matches = stored_matches_by_keys(incoming, existing_files)
         if matches is None:  # keys too wide for one int64: the SQL join
-            stored = _stored_matches(connection, incoming, existing_files)
+            stored = _stored_matches(connection, incoming, existing_files)  # same: _SAME_AS_STORED
             conflicting = stored.filter(pc.invert(stored.column("same")))
             matches = StoredMatches(
                 stored.column("_index").to_numpy(),
@@ -88,8 +109,23 @@ def reconcile(
         fresh = keep[matches.index]
         result.skipped_existing = int((fresh & matches.same).sum())
         # Conflicts with the store are reported for rows not already rejected as duplicates.
-        conflicts = matches.conflicts.filter(pa.array(keep[matches.conflicts.column("_index").to_numpy()]))
+        different = matches.conflicts.filter(pa.array(keep[matches.conflicts.column("_index").to_numpy()]))
+        missing = pc.is_null(different.column("stored_value"), nan_is_null=True)
+        result.superseded = different.filter(missing).select(["_index", "batch_id"])
+        conflicts = different.filter(pc.invert(missing))
         keep[matches.index] = False
+        keep[result.superseded.column("_index").to_numpy()] = True  # a real value replaces a missing one
+        counts = pc.value_counts(result.superseded.column("batch_id")).to_pylist()
+        for item in sorted(counts, key=lambda item: str(item["values"])):
+            result.notes.append(
+                RowMessage(
+                    source,
+                    None,
+                    f"{item['counts']} readings missing in the store ({_holder(item['values'], inputs)}) "
+                    "are replaced by this input's values",
+                    "superseded",
+                )
+            )
         details = incoming.take(conflicts.column("_index")).select(
             [*_KEY.split(", "), "value", "unit", SOURCE_ROW]
         )
@@ -100,7 +136,9 @@ def reconcile(
                     source,
                     row[SOURCE_ROW],
                     f"{_describe(row)} is {_value(row['value'], row['unit'])} here but {stored_text} in the "
-                    f"store (batch {other['batch_id']}); the stored reading is kept",
+                    f"store ({_holder(other['batch_id'], inputs)}); the stored reading is kept"
+                    " (if it is the wrong one: greenbri monitor batches remove that batch, then ingest a"
+                    " corrected file, or this one after removing its own batch)",
                     "rejected",
                 )
             )
@@ -166,7 +204,8 @@ def _stored_matches(
                CASE WHEN NOT same THEN stored_value END AS stored_value,
                CASE WHEN NOT same THEN stored_unit END AS stored_unit,
                CASE WHEN NOT same THEN batch_id END AS batch_id
-        FROM (SELECT a._index, b.value AS stored_value, b.unit AS stored_unit, b.batch_id, {_SAME} AS same
+        FROM (SELECT a._index, b.value AS stored_value, b.unit AS stored_unit, b.batch_id,
+                     {_SAME_AS_STORED} AS same
               FROM incoming a
               JOIN (SELECT station_id, parameter, averaging, time_utc, value, unit, batch_id
                     FROM {parquet_source(existing_files)}

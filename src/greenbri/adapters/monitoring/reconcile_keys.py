@@ -33,7 +33,8 @@ _DICTIONARY_READ = [*_KEY_COLUMNS, "unit", "batch_id"]
 @dataclass
 class StoredMatches:
     """Incoming rows whose key is stored (``index``, increasing), whether the stored reading is the
-    same, and for the rows that are not: the stored value, unit and batch (a small table)."""
+    same (an incoming missing value is the same as anything stored), and for the rows that are not:
+    the stored value (null: missing), unit and batch (a small table)."""
 
     index: np.ndarray
     same: np.ndarray
@@ -156,9 +157,8 @@ def stored_matches_by_keys(incoming: pa.Table, existing_files: Sequence[Path]) -
         stored_values = np.asarray(stored.column("value").cast(pa.float64()).to_numpy())[stored_rows]
         stored_units = units.encode(stored.column("unit"), grow=False)[stored_rows]
         values = incoming_values[index]
-        same = ((values == stored_values) | (np.isnan(values) & np.isnan(stored_values))) & (
-            incoming_units[index] == stored_units
-        )
+        # A missing incoming value adds nothing to a stored reading: the same (see .reconcile).
+        same = np.isnan(values) | ((values == stored_values) & (incoming_units[index] == stored_units))
         found_index.append(index)
         found_same.append(same)
         if not same.all():

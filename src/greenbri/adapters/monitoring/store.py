@@ -15,8 +15,9 @@ Readings files have exactly the contract columns
 the ledger names them. A write holds the data directory's single-writer lock
 (:func:`greenbri.adapters.stores.locking.write_lock`, shared with the dataset catalog) and goes:
 files written and flushed in ``staging/`` -> renamed into their partitions -> ``stations.parquet``
-replaced -> ledger replaced (last). A process killed before the ledger leaves files no ledger
-entry names; they are invisible to :meth:`ReadingsStore.connect` and the next writer deletes them.
+replaced -> ledger replaced (last). A write that fails (a full disk, any error) deletes what it
+wrote before raising; a process killed before the ledger leaves files no ledger entry names; they
+are invisible to :meth:`ReadingsStore.connect` and the next writer deletes them.
 The same input (sha256) with the same options is a no-op; see :mod:`.reconcile` for readings
 already stored.
 """
@@ -30,6 +31,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from greenbri.adapters.monitoring.batch import (
+    READING_SCHEMA,
     SOURCE_ROW,
     STATION_SCHEMA,
     ParsedInput,
@@ -61,8 +64,8 @@ from greenbri.adapters.monitoring.store_files import (
 from greenbri.adapters.stores.duckdb_engine import connect as duckdb_connect
 from greenbri.adapters.stores.files import fsync_directory, write_json_atomic
 from greenbri.adapters.stores.locking import write_lock
-from greenbri.core.errors import ReadingConflictError, StoreError
-from greenbri.core.monitoring.readings import READING_COLUMNS
+from greenbri.core.errors import BatchNotFoundError, ReadingConflictError, StoreError
+from greenbri.core.monitoring.readings import READING_COLUMNS, READING_KEY
 
 __all__ = ["LEDGER_FORMAT", "ReadingsStore"]
 
@@ -182,6 +185,7 @@ class ReadingsStore:
                         existing,
                         parsed.input_name,
                         known_unique=parsed.unique_keys,
+                        batch_inputs={entry["id"]: entry.get("input_name", "") for entry in entries},
                     )
                 finally:
                     connection.close()
@@ -198,28 +202,64 @@ class ReadingsStore:
             side = {name: _side(self, entries, name, table) for name, table in parsed.side_tables.items()}
             tables = {name: with_batch(table, batch_id) for name, table in {"readings": new, **side}.items()}
             stations, changes, added = merge_stations(self.stations(), parsed.stations)
-            files = self._publish(batch_id, tables, stations)
-            outcome = BatchOutcome.build(
-                batch_id,
-                parsed,
-                new,
-                verdict,
-                changes,
-                added,
-                files,
-                input_sha256,
-                options_digest,
-                self._now(),
-            )
-            write_json_atomic(
-                self.ledger_path, {"format": LEDGER_FORMAT, "batches": [*entries, outcome.entry]}
-            )
+            staging = self.root / "staging" / secrets.token_hex(8)
+            try:
+                replaced = _superseded_files(self, entries, parsed.readings, verdict, staging)
+                files = self._publish(batch_id, tables, stations, staging, replaced)
+                outcome = BatchOutcome.build(
+                    batch_id,
+                    parsed,
+                    new,
+                    verdict,
+                    changes,
+                    added,
+                    files,
+                    input_sha256,
+                    options_digest,
+                    self._now(),
+                )
+                updated = [_after_superseding(entry, replaced, batch_id) for entry in entries]
+                write_json_atomic(
+                    self.ledger_path, {"format": LEDGER_FORMAT, "batches": [*updated, outcome.entry]}
+                )
+            except Exception:  # e.g. a full disk: the ledger is unchanged; leave no file behind
+                self._sweep(entries)
+                raise
+            for rewrite in replaced.values():  # no longer named by the ledger
+                for old_name in rewrite.files:
+                    (self.root / old_name).unlink(missing_ok=True)
             return outcome
 
+    def remove_batch(self, batch_id: str) -> dict[str, Any]:
+        """Take batch ``batch_id`` out of the store: exactly its readings (and side-table rows) go,
+        and the same or a corrected input can be ingested again. Returns the removed ledger entry.
+
+        Atomic: the ledger is replaced first (the one step that publishes), then the batch's files
+        are deleted; a process killed between the two leaves files no entry names, which the next
+        writer sweeps. Stations the batch added stay (other batches may use them).
+        """
+        with self._writing() as entries:
+            found = [entry for entry in entries if entry["id"] == batch_id]
+            if not found:
+                raise BatchNotFoundError(
+                    f"There is no monitoring batch {batch_id!r}.",
+                    hint="list the batches with greenbri monitor batches list.",
+                )
+            kept = [entry for entry in entries if entry["id"] != batch_id]
+            write_json_atomic(self.ledger_path, {"format": LEDGER_FORMAT, "batches": kept})
+            for names in found[0].get("files", {}).values():
+                for name in names:
+                    (self.root / name).unlink(missing_ok=True)
+            return found[0]
+
     def _publish(
-        self, batch_id: str, tables: dict[str, pa.Table], stations: pa.Table
+        self,
+        batch_id: str,
+        tables: dict[str, pa.Table],
+        stations: pa.Table,
+        staging: Path,
+        replaced: dict[str, _Rewrite],
     ) -> dict[str, list[str]]:
-        staging = self.root / "staging" / secrets.token_hex(8)
         written: dict[str, list[str]] = {}
         jobs = []
         for name, table in tables.items():
@@ -246,7 +286,8 @@ class ReadingsStore:
         (staging / "stations.parquet").parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(stations, staging / "stations.parquet", compression=COMPRESSION)
         fsync_file(staging / "stations.parquet")
-        for relative in sorted(name for names in written.values() for name in names):
+        rewritten = [name for rewrite in replaced.values() for name in rewrite.written]
+        for relative in sorted([*(name for names in written.values() for name in names), *rewritten]):
             target = self.root / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / relative, target)
@@ -255,6 +296,76 @@ class ReadingsStore:
         fsync_directory(self.root)
         shutil.rmtree(staging, ignore_errors=True)
         return {name: sorted(names) for name, names in written.items()}
+
+
+@dataclass
+class _Rewrite:
+    """A batch whose missing readings a new batch supersedes: its files before (``files``) and
+    after (``after``, by table), the new files staged (``written``) and how many readings went."""
+
+    files: list[str]
+    after: dict[str, list[str]]
+    written: list[str]
+    readings: int
+
+
+def _superseded_files(
+    store: ReadingsStore,
+    entries: list[dict[str, Any]],
+    incoming: pa.Table,
+    verdict: Reconciliation,
+    staging: Path,
+) -> dict[str, _Rewrite]:
+    """Write, in ``staging``, each superseded batch's readings files without the missing readings
+    that real incoming values replace (new names: published files never change)."""
+    superseded = verdict.superseded
+    if superseded is None or superseded.num_rows == 0:
+        return {}
+    keys = incoming.take(superseded.column("_index")).select(list(READING_KEY))
+    keys = keys.append_column("batch_id", superseded.column("batch_id"))
+    by_id = {entry["id"]: entry for entry in entries}
+    rewrites: dict[str, _Rewrite] = {}
+    connection = duckdb.connect()
+    try:
+        connection.register("superseded", keys)
+        for batch in sorted(set(superseded.column("batch_id").to_pylist())):
+            names = by_id[batch]["files"].get("readings", [])
+            rewrite = _Rewrite(list(names), {**by_id[batch]["files"]}, [], 0)
+            after = []
+            for name in names:
+                table = connection.execute(
+                    f"SELECT * FROM {parquet_source([store.root / name])} r WHERE NOT (r.value IS NULL AND"
+                    f" EXISTS (SELECT 1 FROM superseded s WHERE s.batch_id = ? AND"
+                    f" {' AND '.join(f's.{column} = r.{column}' for column in READING_KEY)}))",
+                    [batch],
+                ).to_arrow_table()
+                stored = pq.ParquetFile(store.root / name).metadata.num_rows
+                rewrite.readings += stored - table.num_rows
+                if table.num_rows == stored:
+                    after.append(name)
+                    continue
+                if table.num_rows:
+                    stem = Path(name).name.split(".")[0]
+                    relative = f"{Path(name).parent.as_posix()}/{stem}.{secrets.token_hex(4)}.parquet"
+                    (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+                    write_parquet(table.cast(READING_SCHEMA), staging / relative)
+                    rewrite.written.append(relative)
+                    after.append(relative)
+            rewrite.after["readings"] = sorted(after)
+            rewrite.files = [name for name in names if name not in after]
+            rewrites[batch] = rewrite
+    finally:
+        connection.close()
+    return rewrites
+
+
+def _after_superseding(entry: dict[str, Any], replaced: dict[str, _Rewrite], by_batch: str) -> dict[str, Any]:
+    """``entry`` with its new files and a record of the readings ``by_batch`` superseded."""
+    rewrite = replaced.get(entry["id"])
+    if rewrite is None:
+        return entry
+    record = {"by": by_batch, "readings": rewrite.readings}
+    return {**entry, "files": rewrite.after, "superseded": [*entry.get("superseded", []), record]}
 
 
 def _overlapping(store: ReadingsStore, entries: list[dict[str, Any]], readings: pa.Table) -> list[Path]:

@@ -51,13 +51,22 @@ class ReadOptions:
         Keep features or rows without a geometry (a CSV/XLSX row whose lon/lat
         are both blank, a null GeoJSON geometry) with a null geometry and a
         warning. By default they are an error naming them, because silently
-        importing points that cannot be screened hides a data problem. An
-        input where *no* row has a geometry is read as a table either way.
+        importing points that cannot be screened hides a data problem. A
+        table (CSV/XLSX) where *no* row has a geometry is read as a table either
+        way; a layer format (GeoJSON, GeoPackage, shapefile ...) whose every
+        feature has a null geometry is refused unless this is set (then it is
+        read as a table, with a warning).
     skip_bad_rows
         Leave out the rows of a CSV that are not whole (short or long rows, an
         unterminated quote, a value cut at the end of the file; see
         :mod:`greenbri.adapters.readers.integrity`) and report each in the
         warnings, instead of refusing the file.
+    coordinate_errors_per_row
+        Coordinates outside longitude -180..180 / latitude -90..90 fail only their
+        row or feature: it keeps a null geometry and :attr:`ReadResult.row_errors`
+        names it (file, row, column, fix), instead of one error for the whole
+        input. Screening reads portfolios this way; imports do not (a stored layer
+        with a silent hole would be worse than a clear error).
     """
 
     format: str | None = None
@@ -73,6 +82,7 @@ class ReadOptions:
     max_bytes: int = DEFAULT_MAX_INPUT_BYTES
     allow_missing_geometry: bool = False
     skip_bad_rows: bool = False
+    coordinate_errors_per_row: bool = False
 
 
 @dataclass
@@ -94,3 +104,6 @@ class ReadResult:
     warnings: list[str] = field(default_factory=list)
     #: ``(file name, bad row)`` for each row left out with ``skip_bad_rows``.
     skipped_rows: list[tuple[str, Any]] = field(default_factory=list)
+    #: Rows (0-based positions in ``frame``) that failed on their own, and why
+    #: (``ReadOptions.coordinate_errors_per_row``); their geometry is null.
+    row_errors: dict[int, str] = field(default_factory=dict)

@@ -38,6 +38,7 @@ class CheckedPart:
     unit: str
     repairs: list[Repair] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    row_errors: dict[int, str] = field(default_factory=dict)
 
 
 def _where(part: RawPart, ids: list[str] | None, index: int) -> str:
@@ -57,7 +58,19 @@ def _listing(part: RawPart, indices: np.ndarray) -> str:
 def _missing(part: RawPart, options: ReadOptions, ids: list[str] | None) -> bool:
     """Handle missing geometries; True when the part turns out to be a table."""
     geometry = part.geometry
-    missing = np.flatnonzero(np.array([value is None for value in geometry], dtype=bool))
+    absent = np.array([value is None for value in geometry], dtype=bool)
+    absent[list(part.row_errors)] = False  # failed on their own, reported as such
+    missing = np.flatnonzero(absent)
+    if len(missing) == len(geometry) and part.unit == "feature" and not options.allow_missing_geometry:
+        # A layer format whose every geometry is null is a broken export, not a table (RFC 7946
+        # allows an unlocated feature, but a layer of only those cannot be mapped or screened).
+        raise GeometryError(
+            f"No feature has a geometry: all {len(geometry)} features have a null geometry.",
+            source=part.name,
+            location=_where(part, ids, 0),
+            hint="export the layer again with its geometries; if it really is a table, save it as CSV "
+            "or pass --allow-missing-geometry to import it as a table without geometry.",
+        )
     if len(missing) == len(geometry):
         part.warnings.append(
             f"{part.name}: no {part.unit} has a geometry, so it was read as a table without geometry."
@@ -112,7 +125,9 @@ def _to_wgs84(part: RawPart, crs: CRS) -> np.ndarray:
     return result
 
 
-def _check_range(part: RawPart, geometry: np.ndarray, crs: CRS, ids: list[str] | None) -> None:
+def _check_range(
+    part: RawPart, geometry: np.ndarray, crs: CRS, ids: list[str] | None, options: ReadOptions
+) -> None:
     found = find_out_of_range(geometry)
     if not found:
         return
@@ -126,6 +141,16 @@ def _check_range(part: RawPart, geometry: np.ndarray, crs: CRS, ids: list[str] |
         if crs.is_geographic
         else f"wrong CRS? the file says {crs_label(crs)}; check it, or pass the right --crs EPSG:XXXX."
     )
+    if options.coordinate_errors_per_row:
+        for item in found:
+            part.row_errors.setdefault(
+                item.index,
+                f"{part.name}, {_where(part, ids, item.index)}, geometry: the coordinate (lon {item.lon:g}, "
+                f"lat {item.lat:g}){reprojected} is outside longitude -180..180 / latitude -90..90, so it "
+                f"has no usable location. Fix: {hint}",
+            )
+            geometry[item.index] = None
+        return
     raise CoordinateRangeError(
         f"The coordinate (lon {first.lon:g}, lat {first.lat:g}){reprojected} is outside longitude "
         f"-180..180 / latitude -90..90{_more(len(found), part.unit)}.",
@@ -160,12 +185,14 @@ def check_part(part: RawPart, options: ReadOptions, ids: list[str] | None) -> Ch
             location=_where(part, ids, first.index),
             hint="repair the geometry in a GIS (e.g. QGIS 'Fix geometries') and export again, or remove it.",
         )
-    table = CheckedPart(part.name, part.frame, None, "", part.encoding, part.unit, [], part.warnings)
+    table = CheckedPart(
+        part.name, part.frame, None, "", part.encoding, part.unit, [], part.warnings, part.row_errors
+    )
     if part.geometry is None or _missing(part, options, ids):
         return table
     crs = _source_crs(part, options)
     geometry = _to_wgs84(part, crs)
-    _check_range(part, geometry, crs, ids)
+    _check_range(part, geometry, crs, ids, options)
     geometry, clamped = clamp_rounding(geometry)
     outcome = repair_geometries(geometry)
     if outcome.unrepairable:
@@ -192,4 +219,5 @@ def check_part(part: RawPart, options: ReadOptions, ids: list[str] | None) -> Ch
         part.unit,
         _merged([*part.parse_repairs, *clamped, *outcome.repairs]),
         part.warnings,
+        part.row_errors,
     )

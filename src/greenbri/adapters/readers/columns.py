@@ -101,6 +101,12 @@ def _numbers(part: RawPart, column: str, blank: np.ndarray) -> np.ndarray:
     return values
 
 
+_RANGE_HINT = (
+    "lon/lat swapped? wrong CRS? check --lon-column/--lat-column, or pass the right "
+    "--crs when the coordinates are not degrees (e.g. --crs EPSG:3857)."
+)
+
+
 def _points(part: RawPart, lon_column: str, lat_column: str, options: ReadOptions) -> RawPart:
     crs = (
         parse_crs(options.source_crs, part.name) if options.source_crs else parse_crs("EPSG:4326", part.name)
@@ -120,11 +126,21 @@ def _points(part: RawPart, lon_column: str, lat_column: str, options: ReadOption
         )
     lon = _numbers(part, lon_column, lon_blank)
     lat = _numbers(part, lat_column, lat_blank)
+    present = ~lon_blank
     if crs.is_geographic:
         for values, column, limit in ((lon, lon_column, 180), (lat, lat_column, 90)):
             with np.errstate(invalid="ignore"):
                 wrong = np.flatnonzero(np.abs(values) > limit)
-            if len(wrong):
+            if len(wrong) and options.coordinate_errors_per_row:
+                for index in wrong.tolist():
+                    part.row_errors.setdefault(
+                        index,
+                        f"{part.name}, {location('row', index)}, column {column!r}: the value "
+                        f"{values[index]:g} is outside -{limit}..{limit}, so the row has no usable "
+                        f"location. Fix: {_RANGE_HINT}",
+                    )
+                present[wrong] = False
+            elif len(wrong):
                 first = int(wrong[0])
                 others = (
                     f"; {len(wrong)} rows are out of range: {_rows(part, wrong)}" if len(wrong) > 1 else ""
@@ -133,11 +149,9 @@ def _points(part: RawPart, lon_column: str, lat_column: str, options: ReadOption
                     f"The value {values[first]:g} in column {column!r} is outside -{limit}..{limit}{others}.",
                     source=part.name,
                     location=location("row", first),
-                    hint="lon/lat swapped? wrong CRS? check --lon-column/--lat-column, or pass the right "
-                    "--crs when the coordinates are not degrees (e.g. --crs EPSG:3857).",
+                    hint=_RANGE_HINT,
                 )
     geometry = np.empty(len(lon), dtype=object)
-    present = ~lon_blank
     geometry[present] = shapely.points(lon[present], lat[present])
     part.geometry = geometry
     part.crs = crs

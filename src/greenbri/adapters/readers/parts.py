@@ -43,6 +43,8 @@ class RawPart:
     parse_failures: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped_rows: list[BadRow] = field(default_factory=list)
+    #: Positions that failed on their own (``ReadOptions.coordinate_errors_per_row``), and why.
+    row_errors: dict[int, str] = field(default_factory=dict)
 
 
 def location(unit: str, index: int, feature_id: str = "") -> str:

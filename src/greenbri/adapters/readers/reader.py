@@ -95,7 +95,9 @@ def read_input(
     the fix. Missing geometries (a null GeoJSON geometry, a CSV/XLSX row with
     both coordinates blank) are an error listing them, unless
     ``options.allow_missing_geometry`` keeps them as null geometries with a
-    warning; an input in which no row has a geometry is read as a table.
+    warning; a table in which no row has a geometry is read as a table, a layer whose
+    every feature has a null geometry is refused (read as a table with
+    ``allow_missing_geometry``).
     ``countries`` (a GeoDataFrame with an
     ``iso_a3`` column) enables a warning when point coordinates look like
     longitude and latitude were swapped.
@@ -104,6 +106,7 @@ def read_input(
     digest = input_digest(entries)
     checked: list[CheckedPart] = []
     repairs: list[FeatureRepair] = []
+    row_errors: dict[int, str] = {}
     formats: list[str] = []
     offset = 0
     skipped: list[tuple[str, Any]] = []
@@ -116,6 +119,7 @@ def read_input(
         for repair in done.repairs:
             feature_id = ids[repair.index] if ids else ""
             repairs.append(FeatureRepair(offset + repair.index, feature_id, repair.problem, repair.action))
+        row_errors.update({offset + index: message for index, message in done.row_errors.items()})
         checked.append(done)
         offset += len(done.frame)
     frame, kind = combine(checked)
@@ -141,4 +145,5 @@ def read_input(
         repairs=repairs,
         warnings=warnings,
         skipped_rows=skipped,
+        row_errors=dict(sorted(row_errors.items())),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import zipfile
 from collections.abc import Sequence
@@ -10,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from greenbri.adapters.sources.context import FetchContext
+from greenbri.adapters.stores.files import renamed_into_place
 from greenbri.core.catalog import Licence
 from greenbri.core.errors import MirrorMissingError, SourceError
 
@@ -81,10 +81,12 @@ def extract_members(archive_path: Path, members: Sequence[str], dest_dir: Path) 
                     )
                 target = dest_dir / name
                 if not (target.is_file() and target.stat().st_size == info.file_size):
-                    temp = target.with_name(f".{name}.part")
-                    with archive.open(info) as source, temp.open("wb") as out:
+                    with (
+                        renamed_into_place(target) as temporary,
+                        archive.open(info) as source,
+                        temporary.open("wb") as out,
+                    ):
                         shutil.copyfileobj(source, out, 1 << 20)
-                    os.replace(temp, target)
                 written.append(target)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise SourceError(

@@ -13,7 +13,6 @@ the one other sources cite, so it is the id column.
 from __future__ import annotations
 
 import csv
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from greenbri.adapters.readers.base import ReadOptions
 from greenbri.adapters.sources._obtain import obtain
 from greenbri.adapters.sources.base import DatasetDefaults, FetchedInput
 from greenbri.adapters.sources.context import FetchContext
+from greenbri.adapters.stores.files import renamed_into_place
 from greenbri.core.catalog import Bilingual, DatasetKind, Licence, ReceptorRole, SourceInfo, Theme
 from greenbri.core.errors import SourceError
 
@@ -128,9 +128,8 @@ def _convert_xls(path: Path, context: FetchContext) -> Path:
             hint="download it again, or put a CSV copy in the mirror as heritage/whc-sites-2019.csv.",
         ) from None
     target = context.cache_path("unesco-world-heritage", path.stem + ".csv")
-    temp = target.with_name(f".{target.name}.part")
-    frame.to_csv(temp, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL)
-    os.replace(temp, target)
+    with renamed_into_place(target) as temporary:
+        frame.to_csv(temporary, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL)
     return target
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from greenbri.adapters.readers.base import ReadOptions
 from greenbri.adapters.sources._obtain import licence_cc_by
 from greenbri.adapters.sources.base import DatasetDefaults, FetchedInput
 from greenbri.adapters.sources.context import FetchContext
+from greenbri.adapters.stores.files import renamed_into_place
 from greenbri.core.catalog import Bilingual, DatasetKind, SourceInfo, Theme
 from greenbri.core.errors import ConfigurationError, MirrorMissingError, SourceError
 
@@ -144,15 +144,12 @@ def _row(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _write_csv(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
-    temp = path.with_name(f".{path.name}.part")
     try:
-        with temp.open("w", encoding="utf-8", newline="") as out:
+        with renamed_into_place(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as out:
             writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
             writer.writeheader()
-            writer.writerows(rows)
-        os.replace(temp, path)
+            writer.writerows(rows)  # a row that fails leaves no temporary either
     except OSError as exc:
-        temp.unlink(missing_ok=True)
         raise SourceError(
             f"Cannot write {path}: {exc}.", hint="choose a writable cache directory (GREENBRI_CACHE_DIR)."
         ) from None

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
@@ -28,7 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from greenbri.adapters.stores.duckdb_engine import connect
-from greenbri.adapters.stores.files import fsync_directory, fsync_tree, write_json_atomic
+from greenbri.adapters.stores.files import (
+    fsync_directory,
+    fsync_tree,
+    renamed_into_place,
+    sweep_partials,
+    write_json_atomic,
+)
 from greenbri.adapters.stores.locking import write_lock
 from greenbri.adapters.stores.parquet_files import read_frame, version_of, write_frame
 from greenbri.core.catalog import (
@@ -186,7 +191,9 @@ class EmbeddedStore:
     def _sweep(self, catalog: dict[str, DatasetRecord], *, quiet: bool = False) -> None:
         """Remove what interrupted writes (or a delete) left behind: staging and unnamed versions."""
         shutil.rmtree(self.data_dir / "staging", ignore_errors=True)
-        for leftover in self.data_dir.glob(".catalog.json.*.tmp"):
+        sweep_partials(self.data_dir)
+        sweep_partials(self.data_dir / "datasets")
+        for leftover in self.data_dir.glob(".catalog.json.*.tmp"):  # written by earlier versions
             leftover.unlink(missing_ok=True)
         datasets = self.data_dir / "datasets"
         if not datasets.is_dir():
@@ -283,12 +290,8 @@ class EmbeddedStore:
     def _remember(self, dataset_id: str, number: int) -> None:
         path = self.data_dir / "datasets" / f".{dataset_id}.last-version"
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".tmp")
-        with temporary.open("w", encoding="ascii") as handle:
-            handle.write(str(max(number, self._history(dataset_id))))
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
+        with renamed_into_place(path, durable=True) as temporary:
+            temporary.write_text(str(max(number, self._history(dataset_id))), encoding="ascii")
 
     def write_frame_version(
         self,

@@ -1,4 +1,10 @@
-"""Crash-safe file operations: write to a temporary name, fsync, rename into place."""
+"""Crash-safe file operations: write to a temporary name, fsync, rename into place.
+
+Every temporary is removed when its write fails, whatever the failure (a full disk, a bad value,
+an interrupt): :func:`renamed_into_place` is the one helper every single-file write path uses.
+Only a process killed outright can leave one (``.<name>.<pid>.partial``); the stores' next writer
+sweeps those (:func:`sweep_partials`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["fsync_directory", "fsync_tree", "renamed_into_place", "write_json_atomic"]
+__all__ = ["fsync_directory", "fsync_tree", "renamed_into_place", "sweep_partials", "write_json_atomic"]
 
 
 def fsync_directory(directory: Path) -> None:
@@ -31,25 +37,35 @@ def fsync_tree(directory: Path) -> None:
 
 
 @contextmanager
-def renamed_into_place(path: Path) -> Iterator[Path]:
+def renamed_into_place(path: Path, *, durable: bool = False) -> Iterator[Path]:
     """A temporary name beside ``path`` to write an output to: renamed onto ``path`` when the block
-    ends normally, removed when it raises, so an export or a report is never left half-written."""
-    temporary = path.with_name(f".{path.name}.partial")
+    ends normally, removed when it raises, so an export or a report is never left half-written.
+
+    ``durable``: the file and the rename are flushed to disk (fsync) before the block returns.
+    The name carries the process id, so two processes writing the same path do not collide.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
     temporary.unlink(missing_ok=True)
     try:
         yield temporary
+        if durable:
+            with temporary.open("rb") as handle:
+                os.fsync(handle.fileno())
         temporary.replace(path)
+        if durable:
+            fsync_directory(path.parent)
     finally:
         temporary.unlink(missing_ok=True)
 
 
+def sweep_partials(directory: Path) -> None:
+    """Delete temporaries (``.*.partial``) that a killed process left in ``directory``."""
+    for leftover in directory.glob(".*.partial"):
+        leftover.unlink(missing_ok=True)
+
+
 def write_json_atomic(path: Path, data: Any) -> None:
     """Replace ``path`` with ``data`` as JSON; readers see the old or the new file, never a mix."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
-    with temporary.open("w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-    fsync_directory(path.parent)
+    with renamed_into_place(path, durable=True) as temporary:
+        temporary.write_text(text, encoding="utf-8")

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ import pyarrow.parquet as pq
 
 from greenbri.adapters.stores import postgis_catalog as catalog
 from greenbri.adapters.stores.embedded import WriteOutcome
+from greenbri.adapters.stores.files import renamed_into_place
 from greenbri.adapters.stores.parquet_files import WrittenFile, version_of, write_frame
 from greenbri.adapters.stores.postgis_connection import dataset_lock, mask_dsn, open_connection, scrub
 from greenbri.adapters.stores.postgis_migrations import applied_migrations, migrate
@@ -170,16 +170,15 @@ class PostgisStore:
         if path.is_file():
             return version, path
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        if version.kind is DatasetKind.DOCUMENT:
-            with self._connection() as connection:
-                content = catalog.load_document(connection, dataset_id, version.number)
-            if content is None:
-                raise _deleted_while_read(dataset_id, version.number)
-            temporary.write_bytes(content)
-        else:
-            write_frame(self.read(dataset_id, version.number), temporary)
-        temporary.replace(path)
+        with renamed_into_place(path) as temporary:
+            if version.kind is DatasetKind.DOCUMENT:
+                with self._connection() as connection:
+                    content = catalog.load_document(connection, dataset_id, version.number)
+                if content is None:
+                    raise _deleted_while_read(dataset_id, version.number)
+                temporary.write_bytes(content)
+            else:
+                write_frame(self.read(dataset_id, version.number), temporary)
         return version, path
 
     def version_path(self, dataset_id: str, number: int | None = None) -> Path:

@@ -35,6 +35,7 @@ from greenbri.services.api.routers import (
     indicators,
     jobs,
     keys,
+    monitoring_batches,
     ogc,
     plans,
     screening,
@@ -66,6 +67,7 @@ ROUTERS = (
     stations,
     alerts,
     plans,
+    monitoring_batches,
 )
 
 _WEB_DIR = Path(__file__).resolve().parents[1] / "web"

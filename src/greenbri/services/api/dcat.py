@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from greenbri.core.catalog import DatasetKind, DatasetRecord
+from greenbri.core.geometry import split_at_antimeridian
 
 __all__ = ["dcat_catalog"]
 
@@ -83,8 +84,13 @@ def _dataset(record: DatasetRecord, base: str) -> dict[str, Any]:
         entry["owl:versionInfo"] = str(latest.number)
         entry["dct:modified"] = {"@value": latest.provenance.recorded_at, "@type": "xsd:dateTime"}
         if latest.spatial_extent is not None:
-            west, south, east, north = latest.spatial_extent.to_list()
-            polygon = f"POLYGON(({west} {south},{east} {south},{east} {north},{west} {north},{west} {south}))"
+            extent = latest.spatial_extent
+            box = (extent.min_lon, extent.min_lat, extent.max_lon, extent.max_lat)
+            parts = [
+                f"(({west} {south},{east} {south},{east} {north},{west} {north},{west} {south}))"
+                for west, south, east, north in split_at_antimeridian(box)
+            ]  # a box across 180 is two polygons
+            polygon = f"POLYGON{parts[0]}" if len(parts) == 1 else f"MULTIPOLYGON({','.join(parts)})"
             entry["dct:spatial"] = {
                 "@type": "dct:Location",
                 "dcat:bbox": {"@value": polygon, "@type": "gsp:wktLiteral"},

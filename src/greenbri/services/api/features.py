@@ -7,19 +7,26 @@ the catalog's schema only, quoted.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import duckdb
 
 from greenbri.adapters.stores.duckdb_engine import connect
+from greenbri.adapters.stores.parquet_files import covering_clause, query_boxes
 from greenbri.core.catalog import DatasetVersion
 from greenbri.services.api.responses import plain
 
 __all__ = ["FeatureReader", "ItemsQuery", "properties_of", "temporal_column", "tile_bounds"]
 
+T = TypeVar("T")
 _SKIPPED = {"geometry", "bbox"}
 #: Property types a vector tile can carry as they are; others go as text.
 _TILE_TYPES = ("int", "uint", "float", "double", "bool", "string")
@@ -53,25 +60,15 @@ class ItemsQuery:
     offset: int = 0
 
 
-def _boxes(bbox: tuple[float, float, float, float]) -> list[tuple[float, float, float, float]]:
-    """A box crossing the antimeridian (min_lon > max_lon) is two boxes."""
-    west, south, east, north = bbox
-    if west <= east:
-        return [bbox]
-    return [(west, south, 180.0, north), (-180.0, south, east, north)]
-
-
 def _where(query: ItemsQuery, version: DatasetVersion) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     values: list[Any] = []
     if query.bbox is not None:
         parts = []
-        for west, south, east, north in _boxes(query.bbox):
-            parts.append(
-                "(bbox.xmin <= ? AND bbox.xmax >= ? AND bbox.ymin <= ? AND bbox.ymax >= ?"
-                " AND ST_Intersects(geometry, ST_MakeEnvelope(?, ?, ?, ?)))"
-            )
-            values += [east, west, north, south, west, south, east, north]
+        for west, south, east, north in query_boxes(query.bbox):
+            meets, meets_values = covering_clause((west, south, east, north))
+            parts.append(f"({meets} AND ST_Intersects(geometry, ST_MakeEnvelope(?, ?, ?, ?)))")
+            values += [*meets_values, west, south, east, north]
         clauses.append("(" + " OR ".join(parts) + ")")
     column = temporal_column(version)
     if query.interval is not None and column is not None:
@@ -103,15 +100,19 @@ class FeatureReader:
 
     A layer of up to ``table_rows`` features is loaded once per version into an in-memory table
     (versions never change), so requests skip decoding Parquet; larger layers are read from the
-    file each time.
+    file each time. The loaded tables hold at most ``cached_rows`` features together: the least
+    recently used are dropped first (each published version is a new table, so without a bound
+    the server grew by the size of a layer with every version published).
     """
 
-    def __init__(self, table_rows: int = 2_000_000) -> None:
+    def __init__(self, table_rows: int = 2_000_000, cached_rows: int | None = None) -> None:
         self._connection: Any = None
         self._lock = threading.Lock()
-        self._tables: dict[str, str] = {}
+        self._tables: OrderedDict[str, tuple[str, int]] = OrderedDict()
+        self._names = itertools.count()
         self._loading = threading.Lock()
         self.table_rows = table_rows
+        self.cached_rows = max(table_rows, cached_rows or 2 * table_rows)
         #: Counts closes: tables built on the database (e.g. by the tile maker) are gone after one.
         self.generation = 0
 
@@ -123,20 +124,45 @@ class FeatureReader:
             ]
         key = str(path)
         with self._loading:
-            table = self._tables.get(key)
-            if table is None:
-                table = f"layer_{len(self._tables)}"
-                cursor = self._cursor()
-                try:
-                    cursor.execute(
-                        f"CREATE TABLE {table} AS SELECT file_row_number + 1 AS fid, * "
-                        "FROM read_parquet(?, file_row_number = true) ORDER BY fid",
-                        [key],
-                    )
-                finally:
-                    cursor.close()
-                self._tables[key] = table
+            found = self._tables.get(key)
+            if found is not None:
+                self._tables.move_to_end(key)
+                return found[0], []
+            self._evict(version.feature_count)
+            table = f"layer_{next(self._names)}"
+            cursor = self._cursor()
+            try:
+                cursor.execute(
+                    f"CREATE TABLE {table} AS SELECT file_row_number + 1 AS fid, * "
+                    "FROM read_parquet(?, file_row_number = true) ORDER BY fid",
+                    [key],
+                )
+            finally:
+                cursor.close()
+            self._tables[key] = (table, version.feature_count)
         return table, []
+
+    def _evict(self, incoming: int) -> None:
+        """Drop the least recently used tables until ``incoming`` more rows fit the budget."""
+        while self._tables and sum(rows for _, rows in self._tables.values()) + incoming > self.cached_rows:
+            _, (table, _) = self._tables.popitem(last=False)
+            cursor = self._cursor()
+            try:
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            finally:
+                cursor.close()
+
+    def cached_tables(self) -> dict[str, int]:
+        """Layer file -> features, of the layers held in memory (least recently used first)."""
+        with self._loading:
+            return {key: rows for key, (_, rows) in self._tables.items()}
+
+    def retrying(self, run: Callable[[], T]) -> T:
+        """``run()``, once more if a table it read was dropped meanwhile (evicted by another request)."""
+        try:
+            return run()
+        except duckdb.CatalogException:
+            return run()
 
     def source(self, path: Path, version: DatasetVersion) -> tuple[str, list[Any]]:
         """The FROM clause of a layer (its in-memory table, or the file) and its parameters; for tiles."""
@@ -167,6 +193,9 @@ class FeatureReader:
 
     def items(self, path: Path, version: DatasetVersion, query: ItemsQuery) -> tuple[int, list[str]]:
         """The number of features matching and one page of them as GeoJSON Feature texts."""
+        return self.retrying(lambda: self._items(path, version, query))
+
+    def _items(self, path: Path, version: DatasetVersion, query: ItemsQuery) -> tuple[int, list[str]]:
         where, values = _where(query, version)
         table, parameters = self._source(path, version)
         source = f" FROM {table}"
@@ -184,6 +213,9 @@ class FeatureReader:
 
     def item(self, path: Path, version: DatasetVersion, feature_id: int) -> str | None:
         """One feature as GeoJSON text, or None."""
+        return self.retrying(lambda: self._item(path, version, feature_id))
+
+    def _item(self, path: Path, version: DatasetVersion, feature_id: int) -> str | None:
         table, parameters = self._source(path, version)
         cursor = self._cursor()
         try:
@@ -198,23 +230,34 @@ class FeatureReader:
         self, path: Path, version: DatasetVersion, layer: str, zoom: int, column: int, row: int
     ) -> bytes:
         """A Mapbox Vector Tile (extent 4096, buffer 64) of the features in one tile."""
+        return self.retrying(lambda: self._tile(path, version, layer, zoom, column, row))
+
+    def _tile(
+        self, path: Path, version: DatasetVersion, layer: str, zoom: int, column: int, row: int
+    ) -> bytes:
         west, south, east, north = tile_bounds(zoom, column, row)
         margin = (east - west) * 64 / 4096
         table, parameters = self._source(path, version)
         fields = "".join(
             f", {_quoted(name)}: {_tile_value(name, kind)}" for name, kind in properties_of(version)
         )
+        meets, meets_values = covering_clause(
+            (
+                max(west - margin, -180.0),
+                max(south - margin, -90.0),
+                min(east + margin, 180.0),
+                min(north + margin, 90.0),
+            )
+        )
         sql = (
             "SELECT ST_AsMVT(feature, ?, 4096, 'geom', 'fid') FROM ("
             "SELECT {'geom': ST_AsMVTGeom(ST_Transform(geometry, 'EPSG:4326', 'EPSG:3857', true),"
             " ST_Extent(ST_TileEnvelope(?, ?, ?)), 4096, 64, true), 'fid': fid"
             f"{fields}}} AS feature FROM {table}"
-            " WHERE bbox.xmin <= ? AND bbox.xmax >= ? AND bbox.ymin <= ? AND bbox.ymax >= ?"
+            f" WHERE {meets}"
             ") WHERE feature.geom IS NOT NULL"
         )
-        values = [layer, zoom, column, row, *parameters]
-        values += [min(east + margin, 180.0), max(west - margin, -180.0), min(north + margin, 90.0)]
-        values.append(max(south - margin, -90.0))
+        values = [layer, zoom, column, row, *parameters, *meets_values]
         cursor = self._cursor()
         try:
             found = cursor.execute(sql, values).fetchone()

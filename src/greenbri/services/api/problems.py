@@ -5,6 +5,7 @@ error                           status  type (``urn:greenbri:...``)  meaning
 ==============================  ======  ==========================  =====================================
 DatasetNotFoundError            404     dataset-not-found           no such dataset (or not visible)
 VersionNotFoundError            404     version-not-found           no such version
+BatchNotFoundError              404     batch-not-found             no such monitoring batch
 InputError and subclasses       400     invalid-input               a parameter or body is unusable
 CatalogError                    400     invalid-metadata            invalid dataset metadata
 StandardError                   400     invalid-standard-request    a limit cannot be applied as asked
@@ -56,6 +57,7 @@ PROBLEM_TYPE = "urn:greenbri:problem:"
 PROBLEM_STATUSES: tuple[tuple[type[errors.GreenbriError], int, str], ...] = (
     (errors.DatasetNotFoundError, 404, "dataset-not-found"),
     (errors.VersionNotFoundError, 404, "version-not-found"),
+    (errors.BatchNotFoundError, 404, "batch-not-found"),
     (errors.InputError, 400, "invalid-input"),
     (errors.CatalogError, 400, "invalid-metadata"),
     (errors.StandardError, 400, "invalid-standard-request"),
@@ -73,6 +75,7 @@ PROBLEM_STATUSES: tuple[tuple[type[errors.GreenbriError], int, str], ...] = (
 TITLES: dict[str, str] = {
     "dataset-not-found": "Dataset not found / 未找到数据集",
     "version-not-found": "Version not found / 未找到版本",
+    "batch-not-found": "Monitoring batch not found / 未找到监测数据批次",
     "invalid-input": "Invalid input / 输入无效",
     "invalid-metadata": "Invalid metadata / 元数据无效",
     "invalid-standard-request": "Standard cannot be applied / 无法应用标准",

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from greenbri.adapters.stores.parquet_files import covering_clause
 from greenbri.core.catalog import DatasetVersion
 from greenbri.services.api.context import ApiContext
 from greenbri.services.api.features import FeatureReader, properties_of, tile_bounds
@@ -183,8 +184,8 @@ class TileMaker:
         body = self.cache.get(key)
         if body is not None:
             return body
-        if simplify:
-            body = self._build(path, version, layer, zoom, column, row)
+        if simplify:  # the layer's table may be evicted by the reader meanwhile: then once more
+            body = self.reader.retrying(lambda: self._build(path, version, layer, zoom, column, row))
         else:
             body = self.reader.tile(path, version, layer, zoom, column, row)
         self.cache.put(key, body)
@@ -226,6 +227,8 @@ class TileMaker:
                 for stale in [name for name in self._layers if name.split("@")[0] == layer]:
                     for level in self._layers.pop(stale).levels.values():
                         self._execute(f"DROP TABLE IF EXISTS {level}")
+                    for building in [item for item in self._building if item[0] == stale]:
+                        del self._building[building]
                 self._layers[key] = found
         return found
 
@@ -365,16 +368,22 @@ class TileMaker:
         geometry = "ST_Transform(geometry, 'EPSG:4326', 'EPSG:3857', true)"
         if tolerance > 0:
             geometry = f"ST_Simplify({geometry}, {tolerance!r})"
+        meets, meets_values = covering_clause(
+            (
+                max(west - margin, -180.0),
+                max(south - margin, -90.0),
+                min(east + margin, 180.0),
+                min(north + margin, 90.0),
+            )
+        )
         sql = (
             f"SELECT ST_AsMVT(feature, ?, {EXTENT}, 'geom', 'fid') FROM ("
             f"SELECT {{'geom': ST_AsMVTGeom({geometry}, ST_Extent(ST_TileEnvelope(?, ?, ?)), {EXTENT}, {BUFFER}, true),"
             f" 'fid': fid{fields}}} AS feature FROM {table}"
-            " WHERE bbox.xmin <= ? AND bbox.xmax >= ? AND bbox.ymin <= ? AND bbox.ymax >= ?"
+            f" WHERE {meets}"
             ") WHERE feature.geom IS NOT NULL AND NOT ST_IsEmpty(feature.geom)"
         )
-        values: list[Any] = [layer, zoom, column, row, *parameters]
-        values += [min(east + margin, 180.0), max(west - margin, -180.0), min(north + margin, 90.0)]
-        values.append(max(south - margin, -90.0))
+        values: list[Any] = [layer, zoom, column, row, *parameters, *meets_values]
         found = self._execute(sql, values)
         return bytes(found[0][0]) if found and found[0][0] is not None else b""
 

@@ -8,12 +8,15 @@ InputError and subclasses     2      the input file or an argument is unusable
 CatalogError                  2      invalid dataset metadata
 ConfigurationError            3      a GREENBRI_* setting is invalid
 DatasetNotFoundError          4      unknown dataset id
+BatchNotFoundError            4      unknown monitoring batch id
 VersionNotFoundError          4      unknown version
 StoreLockedError              5      another process is writing the store
 StoreError                    6      the store cannot do what was asked
 SourceError and subclasses    7      an upstream source or the mirror failed
 GreenbriError (other)         1
 OSError (file system)         6      a file could not be read or written
+(partial: some rows failed)   9      the rest was done and written; the failed rows
+                                     are listed with file, row, field and fix
 ============================  =====  ===========================================
 """
 
@@ -29,13 +32,17 @@ from rich.console import Console
 
 from greenbri.core import errors
 
-__all__ = ["EXIT_CODES", "exit_code_for", "handle_errors"]
+__all__ = ["EXIT_CODES", "PARTIAL_FAILURE", "exit_code_for", "handle_errors"]
+
+#: Exit code of a batch command (``screen``) that did its work but some rows failed (listed).
+PARTIAL_FAILURE = 9
 
 EXIT_CODES: tuple[tuple[type[errors.GreenbriError], int], ...] = (
     (errors.InputError, 2),
     (errors.CatalogError, 2),
     (errors.ConfigurationError, 3),
     (errors.DatasetNotFoundError, 4),
+    (errors.BatchNotFoundError, 4),
     (errors.VersionNotFoundError, 4),
     (errors.StoreLockedError, 5),
     (errors.StoreError, 6),

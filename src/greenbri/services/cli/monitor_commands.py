@@ -1,10 +1,11 @@
 """``greenbri monitor``: stations, readings, derived series, AQI, exceedances and alerts. 环境监测与预警。
 
-The commands live in five modules, each adding its own to :data:`app`:
+The commands live in six modules, each adding its own to :data:`app`:
 ingest, stations and watch (:mod:`monitor_ingest_commands`); series, aqi, exceedances and
 stats (:mod:`monitor_series_commands`); daily, on the local or a Dask engine
 (:mod:`monitor_daily_commands`); latest, the real-time AQI of every station's latest hour
-(:mod:`monitor_latest_commands`); alerts (:mod:`monitor_alert_commands`).
+(:mod:`monitor_latest_commands`); alerts (:mod:`monitor_alert_commands`); batches
+(:mod:`monitor_batch_commands`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import typer
 
 from greenbri.services.cli import (
     monitor_alert_commands,
+    monitor_batch_commands,
     monitor_daily_commands,
     monitor_ingest_commands,
     monitor_latest_commands,
@@ -28,3 +30,4 @@ monitor_series_commands.register(app)
 monitor_daily_commands.register(app)
 monitor_latest_commands.register(app)
 monitor_alert_commands.register(app)
+monitor_batch_commands.register(app)

@@ -17,7 +17,7 @@ from greenbri.core.errors import InputError
 from greenbri.core.screening.rules_files import load_rules
 from greenbri.core.screening.stack import strictest_stack_check
 from greenbri.services.cli.context import open_store, settings_from
-from greenbri.services.cli.errors import handle_errors
+from greenbri.services.cli.errors import PARTIAL_FAILURE, handle_errors
 from greenbri.services.cli.options import SkipBadRowsOption
 from greenbri.services.cli.output import console, print_json, print_table
 from greenbri.services.cli.progress import task_progress
@@ -136,7 +136,13 @@ def screen_command(
             written.extend(_reports(store, portfolio, layers, report, formats, lang))
     if json_output:
         print_json(portfolio.to_dict())
-        return
+    else:
+        _print_portfolio(portfolio, written)
+    if portfolio.failures:  # the rest is screened and written; say that some rows were not
+        raise typer.Exit(PARTIAL_FAILURE)
+
+
+def _print_portfolio(portfolio: PortfolioScreening, written: list[Path]) -> None:
     summary = portfolio.summary()
     print_table(
         f"screened {summary['screened']} of {summary['projects']} projects 筛查结果",
@@ -162,8 +168,16 @@ def screen_command(
         console.print(
             f"  [yellow]row {failure.row}[/] {failure.project_id}: {failure.message}", highlight=False
         )
+    if len(portfolio.failures) > 10:
+        console.print(f"  ... and {len(portfolio.failures) - 10} more failed rows (see the JSON report).")
     for path in written:
         console.print(f"wrote {path}")
+    if portfolio.failures:
+        console.print(
+            f"{len(portfolio.failures)} rows failed and were not screened (exit code {PARTIAL_FAILURE}); "
+            "the other projects are screened above.",
+            highlight=False,
+        )
 
 
 def _reports(

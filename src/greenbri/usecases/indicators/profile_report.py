@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from greenbri.adapters.stores.files import renamed_into_place
 from greenbri.core.errors import InputError
 from greenbri.usecases.reports.figures import data_uri, figure_style, new_figure, png_bytes
 from greenbri.usecases.reports.rendering import to_pdf
@@ -222,12 +223,14 @@ def write_profile(
     written: dict[str, str] = {}
     if "json" in formats:
         path = folder / f"{base}.json"
-        path.write_text(json.dumps(profile, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
+        with renamed_into_place(path) as temporary:
+            temporary.write_text(json.dumps(profile, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
         written["json"] = str(path)
     if "html" in formats or "pdf" in formats:
         html = render_profile_html(profile, language, world_series=world_series)
         if "html" in formats:
-            (folder / f"{base}.html").write_text(html, "utf-8")
+            with renamed_into_place(folder / f"{base}.html") as temporary:
+                temporary.write_text(html, "utf-8")
             written["html"] = str(folder / f"{base}.html")
         if "pdf" in formats:
             written["pdf"] = str(to_pdf(html, folder / f"{base}.pdf"))

@@ -146,6 +146,21 @@ def _parse(
     return read_table(path, mapping, progress=progress, skip_bad_rows=skip_bad_rows)
 
 
+def _rejected_before(name: str, entry: dict[str, Any]) -> list[RowMessage]:
+    """A note on a re-ingested file whose batch rejected conflicting readings: ingesting the same
+    bytes again is a no-op, so retrying them (after removing the batch that holds the other
+    values) needs this file's own batch removed first."""
+    rejected = entry.get("rows", {}).get("readings_rejected_conflict", 0)
+    if not rejected:
+        return []
+    message = (
+        f"this file is batch {entry['id']}, stored before with {rejected} conflicting readings rejected; "
+        f"the same file again adds nothing: to retry them, greenbri monitor batches remove {entry['id']}, "
+        "then ingest it again"
+    )
+    return [RowMessage(name, None, message, "warning")]
+
+
 def ingest_files(
     store: ReadingsStore,
     paths: Sequence[Path],
@@ -180,6 +195,7 @@ def ingest_files(
                 sha = hashing.result()
         if (sha, digest) in known:
             outcome = BatchOutcome.from_entry(known[(sha, digest)], created=False)
+            outcome.messages = _rejected_before(path.name, known[(sha, digest)])
         else:
             parsed = parsed or parse(path)
             if progress:

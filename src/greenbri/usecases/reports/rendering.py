@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from greenbri.adapters.stores.files import renamed_into_place
 from greenbri.usecases.reports.messages import MESSAGES, check_language
 
 __all__ = ["render", "to_pdf"]
@@ -82,6 +83,7 @@ def to_pdf(html: str, path: Path, *, base_url: str | Path | None = None) -> Path
         import weasyprint  # imported here: slow to import, and only PDFs need it
 
         document = weasyprint.HTML(string=html, base_url=str(base_url or path.parent))
-        document.write_pdf(path)
+        with renamed_into_place(path) as temporary:
+            document.write_pdf(temporary)
     logger.info("wrote %s", path)
     return path

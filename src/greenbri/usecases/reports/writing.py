@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from greenbri.adapters.stores.files import renamed_into_place
 from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.access import LOCAL_USER, Principal
 from greenbri.core.errors import InputError
@@ -50,7 +51,8 @@ def _write(html: str, stem: Path, formats: Sequence[str]) -> list[Path]:
     written = []
     if "html" in formats:
         path = stem.parent / f"{stem.name}.html"
-        path.write_text(html, encoding="utf-8")
+        with renamed_into_place(path) as temporary:
+            temporary.write_text(html, encoding="utf-8")
         written.append(path)
     if "pdf" in formats:
         written.append(to_pdf(html, stem.parent / f"{stem.name}.pdf"))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response
 
-from greenbri.core.catalog import DatasetKind
+from greenbri.core.catalog import DatasetKind, DatasetVersion
 from greenbri.services.api.context import find_dataset, get_context, get_principal
 from greenbri.services.api.documentation import OBJECT, ok
 from greenbri.services.api.problems import PROBLEM_RESPONSES
@@ -40,10 +40,19 @@ def tilejson(request: Request, collection_id: CollectionId) -> Response:
         "tiles": [f"{base}/tiles/{record.id}/{{z}}/{{x}}/{{y}}.mvt"],
         "minzoom": 0,
         "maxzoom": MAX_ZOOM,
-        "bounds": version.spatial_extent.to_list() if version.spatial_extent else [-180, -85.05, 180, 85.05],
+        "bounds": _bounds(version),
         "vector_layers": [{"id": record.id, "fields": {column.name: column.type for column in version.schema if column.name not in ("geometry", "bbox")}}],
     }  # fmt: skip
     return cached(request, json_bytes(body), private=not get_principal(request).anonymous)
+
+
+def _bounds(version: DatasetVersion) -> list[float]:
+    """TileJSON bounds: the extent, or every longitude when it crosses 180 (TileJSON 3.0 bounds do
+    not wrap)."""
+    if version.spatial_extent is None:
+        return [-180, -85.05, 180, 85.05]
+    west, south, east, north = version.spatial_extent.to_list()
+    return [west, south, east, north] if west <= east else [-180.0, south, 180.0, north]
 
 
 @router.get(
