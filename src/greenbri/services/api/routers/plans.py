@@ -131,7 +131,7 @@ def item(request: Request, item_id: ItemId) -> Response:
     response_class=Response,
     status_code=201,
     responses=ok(
-        {"application/json": OBJECT}, "The record as stored", 400, 401, 403, status=201, cacheable=False
+        {"application/json": OBJECT}, "The record as stored", 400, 401, 403, 404, status=201, cacheable=False
     ),
 )
 def record(request: Request, item_id: ItemId, body: Annotated[RecordIn, Body()]) -> Response:
