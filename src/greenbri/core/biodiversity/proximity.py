@@ -22,7 +22,13 @@ import numpy as np
 import shapely
 
 from greenbri.core.biodiversity.licences import LicenceClass, Use, permits
-from greenbri.core.biodiversity.redlist import LISTED_APART, THREATENED, RedListCategory, parse_category
+from greenbri.core.biodiversity.redlist import (
+    LISTED_APART,
+    THREATENED,
+    RedListCategory,
+    parse_category,
+    severity_rank,
+)
 from greenbri.core.biodiversity.rules import SpeciesRule, SpeciesRules
 from greenbri.core.catalog import ReceptorRole
 from greenbri.core.screening.geodesic import ReceptorLayer, search
@@ -30,8 +36,6 @@ from greenbri.core.screening.vocabulary import RiskClass, worst
 
 __all__ = ["OccurrenceLayer", "SpeciesNear", "SpeciesScreening", "occurrence_layer", "screen_species"]
 
-#: Severity order of categories, most severe first (IUCN 2012, Figure 1, top to bottom).
-_ORDER = {code: rank for rank, code in enumerate(("EX", "EW", "CR", "EN", "VU", "NT", "DD", "LC", "NE", ""))}
 #: The attribute columns a layer needs.
 _COLUMNS = (
     "taxon_key",
@@ -163,7 +167,7 @@ class _Group:
     datasets: set[str] = field(default_factory=set)
 
     def add(self, category: str, distance: float, year: Any, uncertainty: Any, dataset: str) -> None:
-        if _ORDER.get(category, 9) < _ORDER.get(self.category, 9):
+        if severity_rank(category) < severity_rank(self.category):
             self.category = category
         self.distances.append(distance)
         if _number(year):
@@ -234,7 +238,7 @@ def _collect(
 
 
 def _sorted(items: list[SpeciesNear]) -> tuple[SpeciesNear, ...]:
-    return tuple(sorted(items, key=lambda item: (_ORDER.get(item.category, 9), item.nearest_m, item.name)))
+    return tuple(sorted(items, key=lambda item: (severity_rank(item.category), item.nearest_m, item.name)))
 
 
 def _decide(

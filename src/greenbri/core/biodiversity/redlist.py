@@ -22,6 +22,7 @@ __all__ = [
     "THREATENED",
     "RedListCategory",
     "parse_category",
+    "severity_rank",
 ]
 
 #: The document the categories come from.
@@ -96,3 +97,12 @@ def parse_category(value: object) -> RedListCategory | None:
         allowed = ", ".join(member.value for member in RedListCategory)
         raise ValueError(f"unknown IUCN Red List category {text!r} (allowed: {allowed})")
     return member
+
+
+_SEVERITY = ("EX", "EW", "CR", "EN", "VU", "NT", "DD", "LC", "NE")
+
+
+def severity_rank(code: object) -> int:
+    """Sort key: 0 for Extinct, down the IUCN 2012 Figure 1 order to NE; blank or unknown last."""
+    text = "" if code is None else str(code)
+    return _SEVERITY.index(text) if text in _SEVERITY else len(_SEVERITY)
