@@ -12,24 +12,22 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from greenbri.adapters.biodiversity.dwca import ArchiveDataset, read_dwca
+from greenbri.adapters.sources.gbif import GbifApi
 from greenbri.adapters.stores.interface import DatasetStore
-from greenbri.core.biodiversity.licences import LicenceClass, Use, permits
-from greenbri.core.biodiversity.occurrence import OCCURRENCE_COLUMNS, Occurrence, RecordProblem
-from greenbri.core.biodiversity.proximity import (
-    OccurrenceLayer,
-    SpeciesScreening,
-    occurrence_layer,
-    screen_species,
+from greenbri.core.biodiversity.licences import classify_licence
+from greenbri.core.biodiversity.occurrence import (
+    OCCURRENCE_COLUMNS,
+    Occurrence,
+    RecordProblem,
+    clean_occurrence,
 )
-from greenbri.core.biodiversity.redlist import LISTED_APART, THREATENED, RedListCategory, severity_rank
-from greenbri.core.biodiversity.rules import SpeciesRules, load_species_rules
 from greenbri.core.catalog import (
     Bilingual,
     DatasetKind,
@@ -39,19 +37,15 @@ from greenbri.core.catalog import (
     SourceInfo,
     Theme,
 )
-from greenbri.core.errors import DatasetNotFoundError, EmptyInputError, InputError
+from greenbri.core.errors import DatasetNotFoundError, EmptyInputError
 from greenbri.usecases.datasets import Clock, DatasetMetadata, utc_now
 
 __all__ = [
     "DATASET_COLUMNS",
-    "Checklist",
     "SpeciesImport",
-    "SpeciesNearResult",
-    "checklist",
+    "fetch_occurrences",
     "import_occurrences",
-    "load_occurrence_layers",
     "occurrence_frame",
-    "species_near",
     "write_occurrences",
 ]
 
@@ -232,223 +226,83 @@ def import_occurrences(
     )
 
 
-# -- reading occurrence layers ------------------------------------------------------------------
-
-
-def _is_occurrence_record(record: DatasetRecord) -> bool:
-    return (
-        record.kind is DatasetKind.VECTOR_LAYER
-        and record.theme is Theme.BIODIVERSITY
-        and not record.receptor_role
-    )
-
-
-def _occurrence_records(store: DatasetStore, dataset_ids: Sequence[str] | None) -> list[DatasetRecord]:
-    if dataset_ids:
-        return [store.get(dataset_id) for dataset_id in dataset_ids]
-    return [record for record in store.list_datasets() if _is_occurrence_record(record) and record.versions]
-
-
-@dataclass
-class _Loaded:
-    layers: list[OccurrenceLayer] = field(default_factory=list)
-    frames: list[Any] = field(default_factory=list)
-
-
-def load_occurrence_layers(store: DatasetStore, dataset_ids: Sequence[str] | None = None) -> _Loaded:
-    """Every occurrence dataset (or those named), indexed for the geodesic search."""
-    loaded = _Loaded()
-    needed = [*OCCURRENCE_COLUMNS, *DATASET_COLUMNS]
-    for record in _occurrence_records(store, dataset_ids):
-        frame = store.read(record.id)
-        missing = [name for name in needed if name not in frame.columns]
-        if missing:
-            if dataset_ids:
-                raise InputError(
-                    f"Dataset {record.id!r} is not an occurrence layer: it lacks the columns {missing}.",
-                    hint="import occurrences with 'greenbri species import FILE.zip'.",
-                )
+def _api_datasets(records: Sequence[Mapping[str, Any]]) -> dict[str, ArchiveDataset]:
+    """Per dataset key: the name GBIF gives in the records, the record licence, the dataset page."""
+    datasets: dict[str, ArchiveDataset] = {}
+    for record in records:
+        key = str(record.get("datasetKey") or "")
+        if not key or key in datasets:
             continue
-        version = record.versions[-1].number
-        loaded.frames.append(frame)
-        loaded.layers.append(
-            occurrence_layer(
-                frame.geometry.x.to_numpy(),
-                frame.geometry.y.to_numpy(),
-                {
-                    name: frame[name].astype(object).where(frame[name].notna(), None).tolist()
-                    for name in needed
-                },
-                dataset_id=record.id,
-                version=version,
-                coverage=record.coverage,
-                ids=frame["occurrence_id"].astype(str).tolist(),
-            )
+        title = str(record.get("datasetName") or f"GBIF dataset {key}")
+        licence = str(record.get("license") or "")
+        datasets[key] = ArchiveDataset(
+            key=key,
+            title=title,
+            rights="",
+            licence=licence,
+            licence_class=classify_licence(licence),
+            citation=f"{title}. Occurrence dataset https://www.gbif.org/dataset/{key} accessed via GBIF.org.",
         )
-    return loaded
+    return datasets
 
 
-def _sources(frames: Sequence[Any], keys: Collection[str]) -> list[dict[str, str]]:
-    """The datasets behind ``keys``: key, title, citation, licence(s) — what every output must cite."""
-    found: dict[str, dict[str, Any]] = {}
-    for frame in frames:
-        part = frame[frame["dataset_key"].isin(list(keys))]
-        for row in part[["dataset_key", "dataset_title", "dataset_citation", "licence_class"]].itertuples(
-            index=False
-        ):
-            entry = found.setdefault(
-                row.dataset_key,
-                {
-                    "key": row.dataset_key,
-                    "title": row.dataset_title,
-                    "citation": row.dataset_citation,
-                    "licences": set(),
-                },
-            )
-            entry["licences"].add(row.licence_class)
-    return [{**entry, "licences": sorted(entry["licences"])} for _, entry in sorted(found.items())]
-
-
-@dataclass(frozen=True)
-class SpeciesNearResult:
-    """The species part for each place, and the datasets it cites."""
-
-    screenings: tuple[SpeciesScreening, ...]
-    sources: tuple[dict[str, Any], ...]
-    use: Use
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "use": self.use.value,
-            "places": [screening.to_dict() for screening in self.screenings],
-            "sources": list(self.sources),
-        }
-
-
-def species_near(
+def fetch_occurrences(
     store: DatasetStore,
-    geometries: Sequence[Any],
-    countries: Sequence[str],
+    api: GbifApi,
+    dataset_id: str,
     *,
-    rules: SpeciesRules | None = None,
-    use: Use = Use.NON_COMMERCIAL,
-    accepted_datasets: Collection[str] = (),
-    dataset_ids: Sequence[str] | None = None,
-) -> SpeciesNearResult:
-    """Threatened species recorded near each geometry (ISO3 ``countries`` decide completeness)."""
-    rules = rules or load_species_rules()
-    loaded = load_occurrence_layers(store, dataset_ids)
-    screenings = screen_species(
-        loaded.layers, geometries, countries, rules, use=use, accepted_datasets=accepted_datasets
+    taxon_key: int | None = None,
+    country: str | None = None,
+    geometry: str | None = None,
+    max_records: int = 10_000,
+    coverage: Sequence[str] = ("none",),
+    command: str = "greenbri species fetch",
+    clock: Clock = utc_now,
+) -> SpeciesImport:
+    """Search GBIF (paging to the end of records or ``max_records``) and store the records as a version."""
+    search = api.search_occurrences(
+        taxon_key=taxon_key, country=country, geometry=geometry, max_records=max_records
     )
-    keys = {
-        key
-        for screening in screenings
-        for item in (*screening.threatened, *screening.listed_apart)
-        for key in item.datasets
-    }
-    return SpeciesNearResult(tuple(screenings), tuple(_sources(loaded.frames, keys)), use)
-
-
-# -- checklists --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Checklist:
-    """The species recorded in a country: name, category, record count, years; and the sources."""
-
-    country: str
-    species: tuple[dict[str, Any], ...]
-    sources: tuple[dict[str, Any], ...]
-    excluded_by_licence: int
-    layers: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "country": self.country,
-            "species": list(self.species),
-            "threatened_species": sum(1 for item in self.species if item["threatened"]),
-            "excluded_by_licence": self.excluded_by_licence,
-            "layers": list(self.layers),
-            "sources": list(self.sources),
-        }
-
-
-def _alpha2(country: str) -> str:
-    import pycountry
-
-    code = country.strip().upper()
-    found = pycountry.countries.get(alpha_3=code) if len(code) == 3 else pycountry.countries.get(alpha_2=code)
-    if found is None:
-        raise InputError(
-            f"Unknown country code {country!r}.",
-            hint="give an ISO 3166-1 alpha-3 (CHN) or alpha-2 (CN) code.",
-        )
-    return str(found.alpha_2)
-
-
-def checklist(
-    store: DatasetStore,
-    country: str,
-    *,
-    use: Use = Use.NON_COMMERCIAL,
-    accepted_datasets: Collection[str] = (),
-    dataset_ids: Sequence[str] | None = None,
-) -> Checklist:
-    """Species with records whose ``countryCode`` is ``country`` (ISO3 or ISO2), most threatened first."""
-    import pandas as pd
-
-    code = _alpha2(country)
-    loaded = load_occurrence_layers(store, dataset_ids)
-    species: dict[str, dict[str, Any]] = {}
-    excluded = 0
-    keys: set[str] = set()
-    for frame in loaded.frames:
-        for row in frame[frame["country_code"] == code].itertuples(index=False):
-            if not permits(
-                LicenceClass(row.licence_class or "unspecified"),
-                use,
-                dataset=row.dataset_key,
-                accepted=accepted_datasets,
-            ):
-                excluded += 1
-                continue
-            name = row.species or row.scientific_name
-            entry = species.setdefault(
-                row.taxon_key or name,
-                {
-                    "taxon_key": row.taxon_key,
-                    "name": name,
-                    "red_list_category": "",
-                    "record_count": 0,
-                    "years": [],
-                },
-            )
-            category = "" if pd.isna(row.red_list_category) else str(row.red_list_category)
-            if severity_rank(category) < severity_rank(entry["red_list_category"]):
-                entry["red_list_category"] = category
-            entry["record_count"] += 1
-            if not pd.isna(row.year):
-                entry["years"].append(int(row.year))
-            keys.add(row.dataset_key)
-    items = []
-    for entry in species.values():
-        years = entry.pop("years")
-        category = entry["red_list_category"]
-        items.append(
-            {
-                **entry,
-                "first_year": min(years) if years else None,
-                "last_year": max(years) if years else None,
-                "threatened": bool(category) and RedListCategory(category) in THREATENED,
-                "listed_apart": bool(category) and RedListCategory(category) in LISTED_APART,
-            }
-        )
-    items.sort(key=lambda item: (severity_rank(item["red_list_category"]), item["name"]))
-    return Checklist(
-        country=code,
-        species=tuple(items),
-        sources=tuple(_sources(loaded.frames, keys)),
-        excluded_by_licence=excluded,
-        layers=tuple(layer.layer.reference for layer in loaded.layers),
+    today = clock().date()
+    cleaned = [
+        clean_occurrence(record, row=number, today=today) for number, record in enumerate(search.records, 1)
+    ]
+    occurrences = [item for item in cleaned if isinstance(item, Occurrence)]
+    problems = [item for item in cleaned if isinstance(item, RecordProblem)]
+    problems.extend(problem for item in occurrences for problem in item.problems)
+    name = f"{api.base_url}/occurrence/search?" + "&".join(
+        f"{k}={v}" for k, v in sorted(search.query.items())
+    )
+    canonical = json.dumps(list(search.records), sort_keys=True, default=str)
+    datasets = _api_datasets(search.records)
+    summary = f"{name}: {len(search.records)} records fetched of {search.count}, {len(occurrences)} imported."
+    notes = [summary, *search.notes, *(problem.text("GBIF") for problem in problems[:_STORED_PROBLEMS])]
+    record, version, created = write_occurrences(
+        store,
+        occurrences,
+        datasets,
+        _metadata(
+            dataset_id,
+            coverage,
+            "GBIF.org occurrence search; cite each dataset (column dataset_citation)",
+            api.base_url,
+        ),
+        input_name=name,
+        input_sha256=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+        command=command,
+        fetched_from=api.base_url,
+        warnings=notes,
+        clock=clock,
+    )
+    used = {item.dataset_key for item in occurrences}
+    return SpeciesImport(
+        record=record,
+        version=version,
+        created=created,
+        rows_read=len(search.records),
+        imported=len(occurrences),
+        problems=tuple(problems),
+        datasets=tuple(datasets[key] for key in sorted(used) if key in datasets),
+        warnings=tuple(search.notes),
+        source=name,
     )
