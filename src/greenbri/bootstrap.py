@@ -7,13 +7,21 @@ from typing import Any
 
 from greenbri.adapters.readers.base import ReadOptions
 from greenbri.adapters.sources.context import FetchContext
+from greenbri.adapters.sources.gbif import GbifApi
 from greenbri.adapters.sources.http import HttpClient
 from greenbri.adapters.sources.mirror import Mirror
 from greenbri.adapters.stores.factory import open_store
 from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.config import Settings
 
-__all__ = ["build_dataset_store", "build_fetch_context", "build_http_client", "build_store", "read_options"]
+__all__ = [
+    "build_dataset_store",
+    "build_fetch_context",
+    "build_gbif_api",
+    "build_http_client",
+    "build_store",
+    "read_options",
+]
 
 
 def build_dataset_store(settings: Settings) -> DatasetStore:
@@ -28,6 +36,11 @@ def build_store(settings: Settings) -> DatasetStore:
 
 def build_http_client(settings: Settings) -> HttpClient:
     return HttpClient(timeout=settings.http_timeout_s, max_attempts=settings.http_retries)
+
+
+def build_gbif_api(settings: Settings, client: HttpClient | None = None) -> GbifApi:
+    """The GBIF API v1 at GREENBRI_GBIF_API_URL (the public API, or a mirror of it)."""
+    return GbifApi(client or build_http_client(settings), base_url=settings.gbif_api_url)
 
 
 def build_fetch_context(

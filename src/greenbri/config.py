@@ -30,6 +30,7 @@ _PER_MINUTE``                  clients (per address)
 _MINUTE``
 ``GREENBRI_API_MAX_ITEMS``     largest ``limit`` of an OGC items page        10000
 ``GREENBRI_WEB_DIR``           folder of the web dashboard to serve          the bundled one
+``GREENBRI_GBIF_API_URL``      the GBIF API v1 (or a mirror of it)          ``https://api.gbif.org/v1``
 =============================  ===========================================  =====================
 """
 
@@ -61,6 +62,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "api_key_rate_per_minute": "GREENBRI_API_KEY_RATE_PER_MINUTE",
     "api_max_items": "GREENBRI_API_MAX_ITEMS",
     "api_web_dir": "GREENBRI_WEB_DIR",
+    "gbif_api_url": "GREENBRI_GBIF_API_URL",
 }
 
 
@@ -88,6 +90,7 @@ class Settings(BaseModel):
     api_key_rate_per_minute: int = Field(default=1200, gt=0)
     api_max_items: int = Field(default=10_000, gt=0)
     api_web_dir: Path | None = None
+    gbif_api_url: str = "https://api.gbif.org/v1"
 
     @field_validator("data_dir", "cache_dir", "standards_dir", "api_web_dir")
     @classmethod

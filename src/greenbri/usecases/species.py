@@ -37,12 +37,13 @@ from greenbri.core.catalog import (
     SourceInfo,
     Theme,
 )
-from greenbri.core.errors import DatasetNotFoundError, EmptyInputError
+from greenbri.core.errors import DatasetNotFoundError, EmptyInputError, InputError
 from greenbri.usecases.datasets import Clock, DatasetMetadata, utc_now
 
 __all__ = [
     "DATASET_COLUMNS",
     "SpeciesImport",
+    "coverage_from_text",
     "fetch_occurrences",
     "import_occurrences",
     "occurrence_frame",
@@ -306,3 +307,20 @@ def fetch_occurrences(
         warnings=tuple(search.notes),
         source=name,
     )
+
+
+def coverage_from_text(text: str) -> tuple[str, ...]:
+    """``none``, ``global`` or ISO 3166-1 alpha-3 codes joined by commas, checked."""
+    import pycountry
+
+    values = tuple(part.strip() for part in text.split(",") if part.strip())
+    if values in (("none",), ("global",)):
+        return values
+    unknown = [code for code in values if pycountry.countries.get(alpha_3=code.upper()) is None]
+    if not values or unknown:
+        raise InputError(
+            f"--coverage {text!r}: {', '.join(unknown) or 'nothing'} is not 'none', 'global' or ISO 3166-1 "
+            "alpha-3 codes.",
+            hint="declare where the layer is complete: none (a sample), global, or e.g. CHN,KAZ.",
+        )
+    return tuple(code.upper() for code in values)

@@ -137,12 +137,7 @@ def species_near(
     screenings = screen_species(
         loaded.layers, geometries, countries, rules, use=use, accepted_datasets=accepted_datasets
     )
-    keys = {
-        key
-        for screening in screenings
-        for item in (*screening.threatened, *screening.listed_apart)
-        for key in item.datasets
-    }
+    keys = {key for screening in screenings for key in screening.datasets}
     return SpeciesNearResult(tuple(screenings), tuple(_sources(loaded.frames, keys)), use)
 
 

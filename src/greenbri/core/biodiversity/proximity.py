@@ -133,6 +133,8 @@ class SpeciesScreening:
     layers: tuple[str, ...]
     excluded_by_licence: int
     search_buffer_m: float
+    #: Keys of every dataset with a permitted record within the search buffer (what the output must cite).
+    datasets: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
@@ -153,6 +155,7 @@ class SpeciesScreening:
             "complete": self.complete,
             "layers": list(self.layers),
             "excluded_by_licence": self.excluded_by_licence,
+            "datasets": list(self.datasets),
             "notes": list(self.notes),
         }
 
@@ -318,5 +321,6 @@ def _screening(
         layers=references,
         excluded_by_licence=excluded,
         search_buffer_m=rules.search_buffer_m,
+        datasets=tuple(sorted({key for group in groups.values() for key in group.datasets})),
         notes=tuple(notes),
     )

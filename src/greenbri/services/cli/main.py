@@ -16,6 +16,7 @@ from greenbri.services.cli import (
     indicator_commands,
     monitor_commands,
     serve_commands,
+    species_commands,
     standards_commands,
 )
 from greenbri.services.cli.aqi_commands import aqi_command
@@ -37,6 +38,7 @@ app.add_typer(datasets.app, name="datasets")
 app.add_typer(config_commands.app, name="config")
 app.add_typer(standards_commands.app, name="standards")
 app.add_typer(monitor_commands.app, name="monitor")
+app.add_typer(species_commands.app, name="species")
 indicator_commands.register(app)
 serve_commands.register(app)
 app.command("aqi")(aqi_command)

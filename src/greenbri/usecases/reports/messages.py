@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
+from greenbri.core.biodiversity.redlist import CATEGORY_LABELS
 from greenbri.core.catalog import Bilingual
 from greenbri.core.errors import InputError
 
@@ -195,9 +196,32 @@ _MAP = {
     "chart.by_country": _B("Projects by country and class (largest {n})", "按国家和分类的项目数（前{n}个）"),
 }
 
+#: IUCN Red List categories (names in greenbri.core.biodiversity.redlist) and the species table's words.
+_SPECIES = {
+    **{f"red_list.{code.value}": label for code, label in CATEGORY_LABELS.items()},
+    "species.threatened": _B("Threatened species (CR, EN, VU)", "受威胁物种（极危、濒危、易危）"),
+    "species.listed_apart": _B("Near Threatened and Data Deficient", "近危与数据缺乏物种"),
+    "species.other": _B(
+        "Other species recorded (LC, NE or no category)", "其他有记录的物种（无危、未评估或无等级）"
+    ),
+    "species.sources": _B("Sources (cite these)", "数据来源（请引用）"),
+    "species.part": _B("Species part", "物种部分"),
+}
+
 #: Every message, by key.
 MESSAGES: Mapping[str, Bilingual] = MappingProxyType(
-    {**_CLASSES, **_DIMENSIONS, **_ROLES, **_STATUSES, **_EQUATOR, **_WORDS, **_HEADINGS, **_FIELDS, **_MAP}
+    {
+        **_CLASSES,
+        **_DIMENSIONS,
+        **_ROLES,
+        **_STATUSES,
+        **_EQUATOR,
+        **_WORDS,
+        **_HEADINGS,
+        **_FIELDS,
+        **_MAP,
+        **_SPECIES,
+    }
 )
 
 
