@@ -15,6 +15,7 @@ from greenbri.adapters.biodiversity.dwca import read_dwca
 from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.biodiversity.licences import LicenceClass
 from greenbri.core.biodiversity.occurrence import Occurrence, clean_occurrence
+from greenbri.core.catalog import AccessLevel
 from greenbri.core.errors import EmptyInputError, MalformedInputError
 from greenbri.usecases.species import import_occurrences
 
@@ -122,6 +123,8 @@ def test_import_is_a_versioned_point_layer_and_idempotent(dataset_store: Dataset
     assert frame.crs.to_epsg() == 4326
     assert frame["dataset_title"].str.len().min() > 0
     assert first.record.coverage == ("none",)
+    # every record is under free-text rights (2013 EML): the layer is restricted until someone accepts them
+    assert first.record.access is AccessLevel.RESTRICTED
     again = import_occurrences(dataset_store, archive, "fish-occurrences", clock=clock)
     assert not again.created and again.version == 1
     warnings = dataset_store.get("fish-occurrences").versions[-1].warnings

@@ -28,7 +28,7 @@ from greenbri.core.biodiversity.occurrence import Occurrence
 from greenbri.core.biodiversity.proximity import occurrence_layer, screen_species
 from greenbri.core.biodiversity.redlist import RedListCategory
 from greenbri.core.biodiversity.rules import load_species_rules
-from greenbri.core.catalog import Theme
+from greenbri.core.catalog import AccessLevel, Theme
 from greenbri.core.screening.vocabulary import RiskClass
 from greenbri.usecases.datasets import DatasetMetadata
 from greenbri.usecases.species import fetch_occurrences, write_occurrences
@@ -64,6 +64,7 @@ def test_fetched_records_are_stored_with_categories_and_licences(
     assert sum(problem.fatal for problem in outcome.problems) == 2
     frame = dataset_store.read("salamanders")
     assert Counter(frame["red_list_category"]) == {"LC": 298}
+    assert dataset_store.get("salamanders").access is AccessLevel.PUBLIC  # CC0 / CC BY / CC BY-NC only
     expected = Counter(
         {
             "http://creativecommons.org/licenses/by-nc/4.0/legalcode": "CC-BY-NC-4.0",

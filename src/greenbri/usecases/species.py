@@ -21,7 +21,7 @@ from typing import Any
 from greenbri.adapters.biodiversity.dwca import ArchiveDataset, read_dwca
 from greenbri.adapters.sources.gbif import GbifApi
 from greenbri.adapters.stores.interface import DatasetStore
-from greenbri.core.biodiversity.licences import classify_licence
+from greenbri.core.biodiversity.licences import LicenceClass, classify_licence
 from greenbri.core.biodiversity.occurrence import (
     OCCURRENCE_COLUMNS,
     Occurrence,
@@ -29,6 +29,7 @@ from greenbri.core.biodiversity.occurrence import (
     clean_occurrence,
 )
 from greenbri.core.catalog import (
+    AccessLevel,
     Bilingual,
     DatasetKind,
     DatasetRecord,
@@ -160,8 +161,23 @@ def write_occurrences(
     return outcome.record, outcome.version.number, outcome.created
 
 
-def _metadata(dataset_id: str, coverage: Sequence[str], citation: str, source_url: str) -> DatasetMetadata:
+def _access(occurrences: Sequence[Occurrence]) -> AccessLevel:
+    """Public only when every record carries a licence GBIF uses (CC0, CC BY, CC BY-NC).
+
+    Records under free-text rights (older archives) may forbid redistribution (the Peabody Museum's
+    EML in the real 2013 download does), so such a layer is restricted: the API and OGC API serve it
+    to admins only until someone who has read the rights makes it public.
+    """
+    if any(item.licence_class is LicenceClass.UNSPECIFIED for item in occurrences):
+        return AccessLevel.RESTRICTED
+    return AccessLevel.PUBLIC
+
+
+def _metadata(
+    dataset_id: str, coverage: Sequence[str], citation: str, source_url: str, access: AccessLevel
+) -> DatasetMetadata:
     return DatasetMetadata(
+        access=access,
         dataset_id=dataset_id,
         title=Bilingual(f"Species occurrences ({dataset_id})", f"物种分布记录（{dataset_id}）"),
         description=Bilingual(
@@ -206,7 +222,7 @@ def import_occurrences(
         store,
         content.occurrences,
         content.datasets,
-        _metadata(dataset_id, coverage, citation, "https://www.gbif.org/"),
+        _metadata(dataset_id, coverage, citation, "https://www.gbif.org/", _access(content.occurrences)),
         input_name=path.name,
         input_sha256=_sha256(path),
         command=command,
@@ -287,6 +303,7 @@ def fetch_occurrences(
             coverage,
             "GBIF.org occurrence search; cite each dataset (column dataset_citation)",
             api.base_url,
+            _access(occurrences),
         ),
         input_name=name,
         input_sha256=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),

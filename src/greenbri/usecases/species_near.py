@@ -6,7 +6,7 @@ records whose licence does not permit its use.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,9 @@ from greenbri.core.catalog import DatasetKind, DatasetRecord, Theme
 from greenbri.core.errors import InputError
 from greenbri.usecases.species import DATASET_COLUMNS
 
+#: The caller's access rule: whether a dataset may be used for the requester.
+Readable = Callable[[DatasetRecord], bool]
+
 __all__ = ["Checklist", "SpeciesNearResult", "checklist", "load_occurrence_layers", "species_near"]
 
 
@@ -39,10 +42,16 @@ def _is_occurrence_record(record: DatasetRecord) -> bool:
     )
 
 
-def _occurrence_records(store: DatasetStore, dataset_ids: Sequence[str] | None) -> list[DatasetRecord]:
+def _occurrence_records(
+    store: DatasetStore, dataset_ids: Sequence[str] | None, readable: Readable | None
+) -> list[DatasetRecord]:
     if dataset_ids:
-        return [store.get(dataset_id) for dataset_id in dataset_ids]
-    return [record for record in store.list_datasets() if _is_occurrence_record(record) and record.versions]
+        records = [store.get(dataset_id) for dataset_id in dataset_ids]
+    else:
+        records = [
+            record for record in store.list_datasets() if _is_occurrence_record(record) and record.versions
+        ]
+    return [record for record in records if readable is None or readable(record)]
 
 
 @dataclass
@@ -51,11 +60,16 @@ class _Loaded:
     frames: list[Any] = field(default_factory=list)
 
 
-def load_occurrence_layers(store: DatasetStore, dataset_ids: Sequence[str] | None = None) -> _Loaded:
-    """Every occurrence dataset (or those named), indexed for the geodesic search."""
+def load_occurrence_layers(
+    store: DatasetStore, dataset_ids: Sequence[str] | None = None, readable: Readable | None = None
+) -> _Loaded:
+    """Every occurrence dataset (or those named) that ``readable`` allows, indexed for the geodesic search.
+
+    ``readable`` is the caller's access rule (the API passes its one rule for the request's key).
+    """
     loaded = _Loaded()
     needed = [*OCCURRENCE_COLUMNS, *DATASET_COLUMNS]
-    for record in _occurrence_records(store, dataset_ids):
+    for record in _occurrence_records(store, dataset_ids, readable):
         frame = store.read(record.id)
         missing = [name for name in needed if name not in frame.columns]
         if missing:
@@ -84,7 +98,7 @@ def load_occurrence_layers(store: DatasetStore, dataset_ids: Sequence[str] | Non
     return loaded
 
 
-def _sources(frames: Sequence[Any], keys: Collection[str]) -> list[dict[str, str]]:
+def _sources(frames: Sequence[Any], keys: Collection[str]) -> list[dict[str, Any]]:
     """The datasets behind ``keys``: key, title, citation, licence(s) — what every output must cite."""
     found: dict[str, dict[str, Any]] = {}
     for frame in frames:
@@ -130,10 +144,11 @@ def species_near(
     use: Use = Use.NON_COMMERCIAL,
     accepted_datasets: Collection[str] = (),
     dataset_ids: Sequence[str] | None = None,
+    readable: Readable | None = None,
 ) -> SpeciesNearResult:
     """Threatened species recorded near each geometry (ISO3 ``countries`` decide completeness)."""
     rules = rules or load_species_rules()
-    loaded = load_occurrence_layers(store, dataset_ids)
+    loaded = load_occurrence_layers(store, dataset_ids, readable)
     screenings = screen_species(
         loaded.layers, geometries, countries, rules, use=use, accepted_datasets=accepted_datasets
     )
@@ -185,12 +200,13 @@ def checklist(
     use: Use = Use.NON_COMMERCIAL,
     accepted_datasets: Collection[str] = (),
     dataset_ids: Sequence[str] | None = None,
+    readable: Readable | None = None,
 ) -> Checklist:
     """Species with records whose ``countryCode`` is ``country`` (ISO3 or ISO2), most threatened first."""
     import pandas as pd
 
     code = _alpha2(country)
-    loaded = load_occurrence_layers(store, dataset_ids)
+    loaded = load_occurrence_layers(store, dataset_ids, readable)
     species: dict[str, dict[str, Any]] = {}
     excluded = 0
     keys: set[str] = set()

@@ -36,6 +36,7 @@ from greenbri.services.api.routers import (
     keys,
     ogc,
     screening,
+    species,
     standards,
     station_features,
     stations,
@@ -62,6 +63,7 @@ ROUTERS = (
     country_profiles,
     stations,
     alerts,
+    species,
 )
 
 _WEB_DIR = Path(__file__).resolve().parents[1] / "web"
