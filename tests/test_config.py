@@ -35,6 +35,7 @@ def test_every_setting_has_a_variable_that_sets_it() -> None:
         "GREENBRI_API_KEY_RATE_PER_MINUTE": "600",
         "GREENBRI_API_MAX_ITEMS": "500",
         "GREENBRI_WEB_DIR": "~/web",
+        "GREENBRI_GBIF_API_URL": "https://gbif-mirror.example.org/v1",
     }
     settings = load_settings(environment)
     assert set(environment) - {"HOME"} == set(ENVIRONMENT_VARIABLES.values())
@@ -50,6 +51,7 @@ def test_every_setting_has_a_variable_that_sets_it() -> None:
         500,
     )
     assert settings.api_web_dir == Path("~/web").expanduser()
+    assert settings.gbif_api_url == "https://gbif-mirror.example.org/v1"
 
 
 @pytest.mark.parametrize(
@@ -58,6 +60,7 @@ def test_every_setting_has_a_variable_that_sets_it() -> None:
         ("GREENBRI_MAX_INPUT_BYTES", "lots", "GREENBRI_MAX_INPUT_BYTES='lots' is invalid"),
         ("GREENBRI_HTTP_RETRIES", "0", "GREENBRI_HTTP_RETRIES='0' is invalid"),
         ("GREENBRI_STORE", "oracle://x", "only 'embedded'"),
+        ("GREENBRI_GBIF_API_URL", "api.gbif.org/v1", "GREENBRI_GBIF_API_URL='api.gbif.org/v1' is invalid"),
     ],
 )
 def test_a_bad_value_names_the_variable(variable: str, value: str, expected: str) -> None:

@@ -97,6 +97,13 @@ class Settings(BaseModel):
     def _expand_home(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None
 
+    @field_validator("gbif_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("give an absolute http(s) URL, e.g. https://api.gbif.org/v1")
+        return value
+
     @field_validator("store")
     @classmethod
     def _known_store(cls, value: str) -> str:
