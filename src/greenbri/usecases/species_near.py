@@ -23,12 +23,20 @@ from greenbri.core.biodiversity.redlist import LISTED_APART, THREATENED, RedList
 from greenbri.core.biodiversity.rules import SpeciesRules, load_species_rules
 from greenbri.core.catalog import DatasetKind, DatasetRecord, Theme
 from greenbri.core.errors import InputError
+from greenbri.usecases.screening import SpeciesPart
 from greenbri.usecases.species import DATASET_COLUMNS
 
 #: The caller's access rule: whether a dataset may be used for the requester.
 Readable = Callable[[DatasetRecord], bool]
 
-__all__ = ["Checklist", "SpeciesNearResult", "checklist", "load_occurrence_layers", "species_near"]
+__all__ = [
+    "Checklist",
+    "SpeciesNearResult",
+    "checklist",
+    "load_occurrence_layers",
+    "species_near",
+    "species_part",
+]
 
 
 # -- reading occurrence layers ------------------------------------------------------------------
@@ -259,3 +267,21 @@ def checklist(
         excluded_by_licence=excluded,
         layers=tuple(layer.layer.reference for layer in loaded.layers),
     )
+
+
+def species_part(
+    store: DatasetStore,
+    *,
+    readable: Readable | None = None,
+    use: Use = Use.NON_COMMERCIAL,
+    accepted_datasets: Collection[str] = (),
+) -> SpeciesPart | None:
+    """The species part for :func:`greenbri.usecases.screening.screen_portfolio`; None without occurrence layers.
+
+    Without any occurrence layer the screening is as before (its report says the species part was not
+    assessed); with one, every project gets the species part, NO DATA where no layer is complete.
+    """
+    loaded = load_occurrence_layers(store, None, readable)
+    if not loaded.layers:
+        return None
+    return SpeciesPart(tuple(loaded.layers), load_species_rules(), use, frozenset(accepted_datasets))

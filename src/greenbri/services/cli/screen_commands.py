@@ -28,6 +28,7 @@ from greenbri.usecases.screening import (
     screen_portfolio,
 )
 from greenbri.usecases.screening_outputs import hits_geojson, write_json
+from greenbri.usecases.species_near import species_part
 
 FORMATS = ("json", "geojson", "html", "pdf")
 
@@ -114,6 +115,7 @@ def screen_command(
             progress=advance,
             engine=engine,
             partition_size=partition_size,
+            species=species_part(store),
         )
     written = []
     if report is not None:
