@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pyproj import Geod
+from tests.conftest import StoreFactory
 from tests.sources.conftest import ClientFactory
+from tests.species.builders import constructed_record
 from tests.species.recorded import Recorded, load_exchanges
 from typer.testing import CliRunner
 
+from greenbri.core.biodiversity.licences import LicenceClass
+from greenbri.core.catalog import Theme
 from greenbri.services.cli.main import app
+from greenbri.usecases.datasets import DatasetMetadata
+from greenbri.usecases.species import write_occurrences
 
 runner = CliRunner()
 ARCHIVE = Path("biodiversity") / "gbif" / "gbif-download-dwca.zip"
@@ -92,3 +100,52 @@ def test_fetch_by_name_through_the_recorded_api(
     report = json.loads(out)
     assert (report["rows_read"], report["imported"]) == (300, 298)
     assert "Stopped at 300 of 2306" in report["warnings"][0]
+
+
+def test_near_and_screen_a_projects_file(data_dir: Path, store_factory: StoreFactory, tmp_path: Path) -> None:
+    """CONSTRUCTED Endangered record 3 km from project P1, none near P2; the layer is complete for KAZ."""
+    lon, lat, _ = Geod(ellps="WGS84").fwd(71.45, 51.17, 0.0, 3_000.0)
+    record = constructed_record(lon, lat, "EN", 1, LicenceClass.CC_BY, 2011)
+    metadata = DatasetMetadata("kz-species", coverage=("KAZ",), theme=Theme.BIODIVERSITY)
+    write_occurrences(
+        store_factory.open(data_dir),
+        [record],
+        {},
+        metadata,
+        input_name="constructed",
+        input_sha256=hashlib.sha256(b"kz").hexdigest(),
+        command="test",
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": coordinates},
+            "properties": {
+                "id": pid,
+                "name": pid,
+                "sector": "solar_power",
+                "status": "planned",
+                "country": "KAZ",
+            },
+        }
+        for pid, coordinates in (("P1", [71.45, 51.17]), ("P2", [80.0, 45.0]))
+    ]
+    path = tmp_path / "projects.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    code, out, err = invoke("species", "near", "--projects", str(path), "--json")
+    assert code == 0, err
+    places = {place["id"]: place for place in json.loads(out)["places"]}
+    assert (
+        places["P1"]["risk_class"] == "yellow" and places["P1"]["threatened"][0]["red_list_category"] == "EN"
+    )
+    assert places["P2"]["risk_class"] == "green" and places["P2"]["threatened"] == []
+    code, out, err = invoke("screen", str(path), "--json")
+    assert code == 0, err
+    projects = {item["project"]["id"]: item for item in json.loads(out)["projects"]}
+    reasons = [r["rule_id"] for r in projects["P1"]["dimensions"]["biodiversity"]["reasons"]]
+    assert "species.cr-en-within-10km" in reasons and projects["P1"]["species"]["risk_class"] == "yellow"
+    assert not [
+        r
+        for r in projects["P2"]["dimensions"]["biodiversity"]["reasons"]
+        if r["rule_id"].startswith("species.")
+    ]

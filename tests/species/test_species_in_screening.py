@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from pyproj import Geod
 from tests.screening_rules.builders import full_coverage, make_project
-from tests.species.test_species_screening import _constructed
+from tests.species.builders import constructed_record
 
 from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.biodiversity.dimension import with_species
@@ -108,7 +108,7 @@ def test_screen_portfolio_lists_species_and_folds_them_in(dataset_store: Dataset
     assert "species" not in plain
     lon, lat, _ = GEOD.fwd(26.6, -22.5, 90.0, 5_000.0)
     records = [
-        _constructed(
+        constructed_record(
             lon,
             lat,
             "EN",

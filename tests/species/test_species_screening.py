@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 from tests.sources.conftest import ClientFactory
+from tests.species.builders import constructed_record
 from tests.species.recorded import Recorded, body, load_exchanges
 
 from greenbri.adapters.sources.gbif import GbifApi
@@ -26,7 +27,6 @@ from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.core.biodiversity.licences import LicenceClass, Use
 from greenbri.core.biodiversity.occurrence import Occurrence
 from greenbri.core.biodiversity.proximity import occurrence_layer, screen_species
-from greenbri.core.biodiversity.redlist import RedListCategory
 from greenbri.core.biodiversity.rules import load_species_rules
 from greenbri.core.catalog import AccessLevel, Theme
 from greenbri.core.screening.vocabulary import RiskClass
@@ -97,36 +97,9 @@ def test_least_concern_records_alone_are_no_data_until_a_layer_is_complete(
     assert elsewhere.risk_class is RiskClass.NO_DATA
 
 
-def _constructed(
-    lon: float, lat: float, category: str, number: int, licence: LicenceClass, year: int
-) -> Occurrence:
-    """CONSTRUCTED record (no real file holds a threatened species)."""
-    urls = {
-        LicenceClass.CC_BY: "http://creativecommons.org/licenses/by/4.0/legalcode",
-        LicenceClass.CC_BY_NC: "http://creativecommons.org/licenses/by-nc/4.0/legalcode",
-        LicenceClass.UNSPECIFIED: "ask the curator",
-    }
-    return Occurrence(
-        occurrence_id=f"constructed-{number}",
-        dataset_key="constructed-dataset",
-        scientific_name=f"Species {category}",
-        lon=lon,
-        lat=lat,
-        species=f"Species {category}",
-        taxon_key=f"taxon-{category}",
-        taxon_rank="SPECIES",
-        red_list_category=RedListCategory(category),
-        event_date=str(year),
-        year=year,
-        basis_of_record="HUMAN_OBSERVATION",
-        coordinate_uncertainty_m=250.0,
-        country_code="KZ",
-        licence=urls[licence],
-        licence_class=licence,
-    )
-
-
-def _store_constructed(store: DatasetStore, records: list[Occurrence], coverage: tuple[str, ...]) -> None:
+def _storeconstructed_record(
+    store: DatasetStore, records: list[Occurrence], coverage: tuple[str, ...]
+) -> None:
     metadata = DatasetMetadata("constructed-species", coverage=coverage, theme=Theme.BIODIVERSITY)
     digest = hashlib.sha256(repr(records).encode()).hexdigest()
     write_occurrences(
@@ -162,11 +135,11 @@ def test_endangered_records_near_or_far_complete_or_not(
     dataset_store: DatasetStore, distance_m: float, coverage: tuple[str, ...], expected: RiskClass
 ) -> None:
     records = [
-        _constructed(*_at(distance_m), "EN", 1, LicenceClass.CC_BY, 1998),
-        _constructed(*_at(distance_m + 500, 90.0), "EN", 2, LicenceClass.CC_BY, 2015),
-        _constructed(*_at(40_000.0, 180.0), "NT", 3, LicenceClass.CC_BY, 2020),
+        constructed_record(*_at(distance_m), "EN", 1, LicenceClass.CC_BY, 1998),
+        constructed_record(*_at(distance_m + 500, 90.0), "EN", 2, LicenceClass.CC_BY, 2015),
+        constructed_record(*_at(40_000.0, 180.0), "NT", 3, LicenceClass.CC_BY, 2020),
     ]
-    _store_constructed(dataset_store, records, coverage)
+    _storeconstructed_record(dataset_store, records, coverage)
     place = species_near(dataset_store, [SITE], ["KAZ"]).screenings[0]
     assert place.risk_class is expected
     endangered = place.threatened[0]
@@ -180,10 +153,10 @@ def test_endangered_records_near_or_far_complete_or_not(
 
 def test_licences_that_forbid_the_use_are_excluded_and_never_make_green(dataset_store: DatasetStore) -> None:
     records = [
-        _constructed(*_at(2_000.0), "EN", 1, LicenceClass.CC_BY_NC, 2001),
-        _constructed(*_at(4_000.0), "VU", 2, LicenceClass.UNSPECIFIED, 2002),
+        constructed_record(*_at(2_000.0), "EN", 1, LicenceClass.CC_BY_NC, 2001),
+        constructed_record(*_at(4_000.0), "VU", 2, LicenceClass.UNSPECIFIED, 2002),
     ]
-    _store_constructed(dataset_store, records, ("KAZ",))
+    _storeconstructed_record(dataset_store, records, ("KAZ",))
     open_use = species_near(dataset_store, [SITE], ["KAZ"]).screenings[0]
     assert [item.category for item in open_use.threatened] == ["EN"] and open_use.excluded_by_licence == 1
     commercial = species_near(dataset_store, [SITE], ["KAZ"], use=Use.COMMERCIAL).screenings[0]
