@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from pyproj import Geod
@@ -25,6 +26,7 @@ from greenbri.core.screening.rules_files import load_rules
 from greenbri.core.screening.vocabulary import Dimension, RiskClass
 from greenbri.usecases.datasets import DatasetMetadata
 from greenbri.usecases.project_inputs import ProjectInput
+from greenbri.usecases.reports import write_reports
 from greenbri.usecases.screening import screen_portfolio
 from greenbri.usecases.species import write_occurrences
 from greenbri.usecases.species_near import species_part
@@ -137,3 +139,34 @@ def test_screen_portfolio_lists_species_and_folds_them_in(dataset_store: Dataset
     rule_ids = [r["rule_id"] for r in project["dimensions"]["biodiversity"]["reasons"]]
     assert "species.cr-en-within-10km" in rule_ids
     assert "constructed-species@v1" in screened["datasets"]
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "category"),
+    [
+        ("en", "Threatened species recorded near the project", "Endangered"),
+        ("zh", "项目附近记录到的受威胁物种", "濒危"),
+    ],
+)
+def test_the_project_report_has_the_species_table(
+    dataset_store: DatasetStore, tmp_path: Path, language: str, heading: str, category: str
+) -> None:
+    lon, lat, _ = GEOD.fwd(26.6, -22.5, 90.0, 5_000.0)
+    records = [constructed_record(lon, lat, "EN", 1, LicenceClass.CC_BY, 2012)]
+    metadata = DatasetMetadata("constructed-species", coverage=("none",), theme=Theme.BIODIVERSITY)
+    write_occurrences(
+        dataset_store,
+        records,
+        {},
+        metadata,
+        input_name="constructed",
+        input_sha256=hashlib.sha256(b"r").hexdigest(),
+        command="test",
+        clock=clock,
+    )
+    projects = ProjectInput(projects=(PROJECT,), failures=(), input_sha256="x", input_name="constructed")
+    portfolio = screen_portfolio(dataset_store, projects, RULES, species=species_part(dataset_store))
+    written = write_reports(dataset_store, portfolio, [], tmp_path, formats=["html"], language=language)
+    page = next(path for path in written if PROJECT.id in path.name and path.suffix == ".html")
+    html = page.read_text(encoding="utf-8")
+    assert heading in html and "Species EN" in html and category in html and "5.00" in html

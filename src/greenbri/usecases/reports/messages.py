@@ -206,6 +206,28 @@ _SPECIES = {
     ),
     "species.sources": _B("Sources (cite these)", "数据来源（请引用）"),
     "species.part": _B("Species part", "物种部分"),
+    "species.heading": _B("Threatened species recorded near the project", "项目附近记录到的受威胁物种"),
+    "species.within": _B(
+        "records within {radius} km; occurrence layers: {layers}",
+        "{radius} 公里内的记录；物种分布图层：{layers}",
+    ),
+    "species.group": _B("Group", "类别"),
+    "species.name": _B("Species", "物种"),
+    "species.category": _B("IUCN Red List category", "IUCN 红色名录等级"),
+    "species.nearest_km": _B("Nearest record (km)", "最近记录（公里）"),
+    "species.records": _B("Records", "记录数"),
+    "species.years": _B("Years", "年份"),
+    "species.uncertainty_m": _B("Coordinate uncertainty (m)", "坐标不确定度（米）"),
+    "species.no_complete_layer": _B(
+        "NO DATA: no occurrence layer is declared complete for this area, and absence of records is not "
+        "evidence of absence. Import a complete layer and declare it: greenbri species import FILE --coverage ISO3.",
+        "无数据：没有物种分布图层声明覆盖该区域，没有记录不等于没有物种。请导入完整图层并声明："
+        "greenbri species import 文件 --coverage ISO3。",
+    ),
+    "species.excluded": _B(
+        "{count} record(s) left out because their licence does not permit this use.",
+        "{count} 条记录因许可不允许此用途而未使用。",
+    ),
 }
 
 #: Every message, by key.
