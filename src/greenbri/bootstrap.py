@@ -9,6 +9,7 @@ from greenbri.adapters.readers.base import ReadOptions
 from greenbri.adapters.sources.context import FetchContext
 from greenbri.adapters.sources.gbif import GbifApi
 from greenbri.adapters.sources.http import HttpClient
+from greenbri.adapters.sources.iucn import IucnRedListApi, authorised_client
 from greenbri.adapters.sources.mirror import Mirror
 from greenbri.adapters.stores.factory import open_store
 from greenbri.adapters.stores.interface import DatasetStore
@@ -19,6 +20,7 @@ __all__ = [
     "build_fetch_context",
     "build_gbif_api",
     "build_http_client",
+    "build_iucn_api",
     "build_store",
     "read_options",
 ]
@@ -41,6 +43,12 @@ def build_http_client(settings: Settings) -> HttpClient:
 def build_gbif_api(settings: Settings, client: HttpClient | None = None) -> GbifApi:
     """The GBIF API v1 at GREENBRI_GBIF_API_URL (the public API, or a mirror of it)."""
     return GbifApi(client or build_http_client(settings), base_url=settings.gbif_api_url)
+
+
+def build_iucn_api(settings: Settings, token: str) -> IucnRedListApi:
+    """The IUCN Red List API v4 with ``token`` (GREENBRI_IUCN_API_TOKEN)."""
+    client = authorised_client(token, timeout=settings.http_timeout_s, max_attempts=settings.http_retries)
+    return IucnRedListApi(client)
 
 
 def build_fetch_context(

@@ -156,6 +156,29 @@ def match_command(name: str, json_output: JsonOption = False) -> None:
     print_table(f"GBIF backbone match for {name!r}", ["field", "value"], [[k, v] for k, v in fields.items()])
 
 
+@app.command("redlist")
+@handle_errors
+def redlist_command(
+    name: str,
+    token: Annotated[
+        str | None, typer.Option(help="IUCN Red List API token (default: $GREENBRI_IUCN_API_TOKEN).")
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """The current IUCN Red List category and assessment date of a species (API v4, token)."""
+    import os
+
+    from greenbri.adapters.sources.iucn import IUCN_TOKEN_VARIABLE
+    from greenbri.bootstrap import build_iucn_api
+
+    status = build_iucn_api(settings_from(), token or os.environ.get(IUCN_TOKEN_VARIABLE, "")).status(name)
+    if json_output:
+        print_json(status.to_dict())
+        return
+    fields = status.to_dict()
+    print_table(f"IUCN Red List: {name}", ["field", "value"], [[k, v] for k, v in fields.items()])
+
+
 def _point(text: str) -> Any:
     import shapely
 
