@@ -170,3 +170,36 @@ def test_the_project_report_has_the_species_table(
     page = next(path for path in written if PROJECT.id in path.name and path.suffix == ".html")
     html = page.read_text(encoding="utf-8")
     assert heading in html and "Species EN" in html and category in html and "5.00" in html
+
+
+def test_the_map_draws_the_nearest_record_of_each_listed_species(dataset_store: DatasetStore) -> None:
+    from greenbri.usecases.reports.documents import _species_points
+    from greenbri.usecases.reports.figures import figure_style
+    from greenbri.usecases.reports.maps import MapLayers, project_map
+
+    near = GEOD.fwd(26.6, -22.5, 90.0, 5_000.0)[:2]
+    farther = GEOD.fwd(26.6, -22.5, 90.0, 7_000.0)[:2]
+    records = [
+        constructed_record(*farther, "EN", 1, LicenceClass.CC_BY, 2012),
+        constructed_record(*near, "EN", 2, LicenceClass.CC_BY, 2013),
+    ]
+    metadata = DatasetMetadata("constructed-species", coverage=("BWA",), theme=Theme.BIODIVERSITY)
+    write_occurrences(
+        dataset_store,
+        records,
+        {},
+        metadata,
+        input_name="constructed",
+        input_sha256=hashlib.sha256(b"m").hexdigest(),
+        command="test",
+        clock=clock,
+    )
+    projects = ProjectInput(projects=(PROJECT,), failures=(), input_sha256="x", input_name="constructed")
+    item = screen_portfolio(dataset_store, projects, RULES, species=species_part(dataset_store)).screened[0]
+    points = _species_points(item)
+    assert len(points) == 1 and points[0][2] == "EN"
+    assert points[0][:2] == pytest.approx(near, abs=1e-9)  # the nearer of the two records
+    style = figure_style("en")
+    plain = project_map(MapLayers(PROJECT.geometry, [], [], (10_000.0,)), style)
+    marked = project_map(MapLayers(PROJECT.geometry, [], [], (10_000.0,), species=points), style)
+    assert plain != marked

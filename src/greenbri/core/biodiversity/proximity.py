@@ -104,6 +104,9 @@ class SpeciesNear:
     min_uncertainty_m: float | None
     max_uncertainty_m: float | None
     datasets: tuple[str, ...]
+    #: The nearest record's position (EPSG:4326), for maps.
+    nearest_lon: float = float("nan")
+    nearest_lat: float = float("nan")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -117,6 +120,7 @@ class SpeciesNear:
             "min_uncertainty_m": self.min_uncertainty_m,
             "max_uncertainty_m": self.max_uncertainty_m,
             "datasets": list(self.datasets),
+            "nearest_record": [round(self.nearest_lon, 6), round(self.nearest_lat, 6)],
         }
 
 
@@ -168,10 +172,21 @@ class _Group:
     years: list[int] = field(default_factory=list)
     uncertainties: list[float] = field(default_factory=list)
     datasets: set[str] = field(default_factory=set)
+    nearest: tuple[float, float] = (float("nan"), float("nan"))
 
-    def add(self, category: str, distance: float, year: Any, uncertainty: Any, dataset: str) -> None:
+    def add(
+        self,
+        category: str,
+        distance: float,
+        year: Any,
+        uncertainty: Any,
+        dataset: str,
+        point: tuple[float, float],
+    ) -> None:
         if severity_rank(category) < severity_rank(self.category):
             self.category = category
+        if not self.distances or distance < min(self.distances):
+            self.nearest = point
         self.distances.append(distance)
         if _number(year):
             self.years.append(int(year))
@@ -192,6 +207,8 @@ class _Group:
             min_uncertainty_m=min(self.uncertainties) if self.uncertainties else None,
             max_uncertainty_m=max(self.uncertainties) if self.uncertainties else None,
             datasets=tuple(sorted(self.datasets)),
+            nearest_lon=self.nearest[0],
+            nearest_lat=self.nearest[1],
         )
 
 
@@ -236,6 +253,7 @@ def _collect(
             columns["year"][row],
             columns["coordinate_uncertainty_m"][row],
             dataset,
+            (float(shapely.get_x(layer.geometries[row])), float(shapely.get_y(layer.geometries[row]))),
         )
     return excluded
 

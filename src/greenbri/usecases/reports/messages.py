@@ -189,6 +189,7 @@ _MAP = {
         "Receptors found within {band} km, coloured by role; dashed rings: the distance bands ({bands} km); borders: {countries}. No basemap.",
         "图中为{band}公里内发现的敏感受体（按类型着色）；虚线圈为距离缓冲带（{bands}公里）；边界：{countries}。无底图。",
     ),
+    "map.species": _B("threatened species (nearest record)", "受威胁物种（最近记录）"),
     "map.no_geometry": _B("No map: the project has no geometry.", "无地图：项目没有空间位置。"),
     "map.no_countries": _B("no country layer", "无国家边界图层"),
     "chart.by_class": _B("Projects by overall class", "按总体分类的项目数"),
