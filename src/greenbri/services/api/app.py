@@ -40,6 +40,7 @@ from greenbri.services.api.routers import (
     standards,
     station_features,
     stations,
+    technologies,
     tiles,
 )
 
@@ -64,6 +65,7 @@ ROUTERS = (
     stations,
     alerts,
     species,
+    technologies,
 )
 
 _WEB_DIR = Path(__file__).resolve().parents[1] / "web"
