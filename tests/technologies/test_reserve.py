@@ -159,3 +159,31 @@ def test_cli(data_dir: Path, tmp_path: Path) -> None:
     assert imported.exit_code == 0 and json.loads(imported.stdout)["added"] == 4
     found = runner.invoke(app, ["technologies", "search", "烟气脱硫", "--json"])
     assert json.loads(found.stdout)["hits"][0]["id"] == "t-fgd"
+
+
+def test_red_or_yellow_findings_suggest_linked_technologies(
+    catalogue: TechnologyCatalogue, tmp_path: Path
+) -> None:
+    from tests.screening_rules.builders import full_coverage, make_project
+
+    from greenbri.core.screening.classify import classify
+    from greenbri.core.screening.rules_files import load_rules
+    from greenbri.usecases.screening import PortfolioScreening, ProjectScreening
+    from greenbri.usecases.technologies import suggest_technologies
+
+    rules = load_rules()
+    coal = make_project(id="coal", sector="coal_power", fuel="bituminous_coal")
+    solar = make_project(id="solar")
+    portfolio = PortfolioScreening(
+        screened=[ProjectScreening(p, (), classify(p, [], full_coverage(), rules)) for p in (coal, solar)]
+    )
+    suggest_technologies(portfolio, catalogue.entries())
+    by_dimension = {(s["dimension"], s["technology_id"]) for s in portfolio.technologies["coal"]}
+    # 2022 Opinions para 十四: desulfurisation, denitrification, dust removal (pollution), CCUS (climate);
+    # t-bag is for cement only, so not suggested for a coal plant
+    assert by_dimension == {("pollution", "t-fgd"), ("pollution", "t-scr"), ("climate", "t-ccus")}
+    assert "solar" not in portfolio.technologies
+    assert portfolio.to_dict()["projects"][0]["technologies"][0]["link"] in {
+        "coal-power-pollution",
+        "coal-power-climate",
+    }

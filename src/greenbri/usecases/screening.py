@@ -229,6 +229,8 @@ class PortfolioScreening:
     screened_on: str = ""
     input_name: str = ""
     input_sha256: str = ""
+    #: Green technologies suggested per project id (``suggest_technologies``); empty when not asked.
+    technologies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """Counts by class, country and sector, for the portfolio report."""
@@ -261,6 +263,11 @@ class PortfolioScreening:
                     "project": _project_dict(item.project),
                     "hits": [_hit_dict(hit) for hit in item.hits],
                     **({"species": item.species.to_dict()} if item.species is not None else {}),
+                    **(
+                        {"technologies": self.technologies[item.project.id]}
+                        if item.project.id in self.technologies
+                        else {}
+                    ),
                 }
                 for item in self.screened
             ],

@@ -25,7 +25,9 @@ from greenbri.adapters.stores.files import write_json_atomic
 from greenbri.adapters.stores.locking import write_lock
 from greenbri.adapters.text import analyse
 from greenbri.core.errors import InputError, MalformedInputError
+from greenbri.core.technologies.links import load_links, suggest
 from greenbri.core.technologies.model import CATEGORY_LABELS, Category, Technology, technologies_from_rows
+from greenbri.usecases.screening import PortfolioScreening
 
 __all__ = [
     "ImportSummary",
@@ -203,3 +205,16 @@ def search_technologies(
     return SearchResult(
         query, tuple(hits[:limit]), {name: dict(sorted(c.items())) for name, c in facets.items()}
     )
+
+
+def suggest_technologies(portfolio: PortfolioScreening, entries: Sequence[Technology]) -> PortfolioScreening:
+    """Attach to ``portfolio`` the reserve entries its red or yellow findings suggest (links in
+    ``core/technologies/data/links.json``); projects with no suggestion get none. Returns ``portfolio``."""
+    if not entries:
+        return portfolio
+    links = load_links()
+    for item in portfolio.screened:
+        found = suggest(item.project.sector, item.result, entries, links)
+        if found:
+            portfolio.technologies[item.project.id] = [suggestion.to_dict() for suggestion in found]
+    return portfolio
