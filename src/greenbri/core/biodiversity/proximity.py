@@ -173,6 +173,7 @@ class _Group:
     uncertainties: list[float] = field(default_factory=list)
     datasets: set[str] = field(default_factory=set)
     nearest: tuple[float, float] = (float("nan"), float("nan"))
+    nearest_m: float = float("inf")
 
     def add(
         self,
@@ -185,8 +186,8 @@ class _Group:
     ) -> None:
         if severity_rank(category) < severity_rank(self.category):
             self.category = category
-        if not self.distances or distance < min(self.distances):
-            self.nearest = point
+        if distance < self.nearest_m:
+            self.nearest, self.nearest_m = point, distance
         self.distances.append(distance)
         if _number(year):
             self.years.append(int(year))
@@ -201,7 +202,7 @@ class _Group:
             name=self.name,
             category=self.category,
             record_count=len(self.distances),
-            nearest_m=min(self.distances),
+            nearest_m=self.nearest_m,
             first_year=min(self.years) if self.years else None,
             last_year=max(self.years) if self.years else None,
             min_uncertainty_m=min(self.uncertainties) if self.uncertainties else None,
