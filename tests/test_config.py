@@ -37,6 +37,7 @@ def test_every_setting_has_a_variable_that_sets_it() -> None:
         "GREENBRI_API_MAX_ITEMS": "500",
         "GREENBRI_WEB_DIR": "~/web",
         "GREENBRI_TRUSTED_PROXIES": "10.0.0.5, 192.168.1.0/24,::1",
+        "GREENBRI_GBIF_API_URL": "https://gbif-mirror.example.org/v1",
     }
     settings = load_settings(environment)
     assert set(environment) - {"HOME"} == set(ENVIRONMENT_VARIABLES.values())
@@ -54,6 +55,7 @@ def test_every_setting_has_a_variable_that_sets_it() -> None:
     assert settings.api_web_dir == Path("~/web").expanduser()
     assert settings.plans_file == Path("/p/plans.json")
     assert settings.api_trusted_proxies == ("10.0.0.5/32", "192.168.1.0/24", "::1/128")
+    assert settings.gbif_api_url == "https://gbif-mirror.example.org/v1"
 
 
 @pytest.mark.parametrize(
@@ -64,6 +66,7 @@ def test_every_setting_has_a_variable_that_sets_it() -> None:
         ("GREENBRI_STORE", "oracle://x", "only 'embedded'"),
         ("GREENBRI_TRUSTED_PROXIES", "10.0.0.5,proxy.local", "'proxy.local' is not an IP address or CIDR"),
         ("GREENBRI_TRUSTED_PROXIES", "*", "'\\*' is not an IP address"),
+        ("GREENBRI_GBIF_API_URL", "api.gbif.org/v1", "GREENBRI_GBIF_API_URL='api.gbif.org/v1' is invalid"),
     ],
 )
 def test_a_bad_value_names_the_variable(variable: str, value: str, expected: str) -> None:

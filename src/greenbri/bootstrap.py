@@ -11,7 +11,9 @@ from greenbri.adapters.plans.files import read_plans
 from greenbri.adapters.plans.records import FilePlanRecordStore
 from greenbri.adapters.readers.base import ReadOptions
 from greenbri.adapters.sources.context import FetchContext
+from greenbri.adapters.sources.gbif import GbifApi
 from greenbri.adapters.sources.http import HttpClient
+from greenbri.adapters.sources.iucn import IucnRedListApi, authorised_client
 from greenbri.adapters.sources.mirror import Mirror
 from greenbri.adapters.stores.factory import open_store
 from greenbri.adapters.stores.interface import DatasetStore
@@ -21,8 +23,10 @@ from greenbri.usecases.plans import PlanStores
 __all__ = [
     "build_dataset_store",
     "build_fetch_context",
+    "build_gbif_api",
     "build_http_client",
     "build_indicator_store",
+    "build_iucn_api",
     "build_plan_stores",
     "build_store",
     "read_options",
@@ -58,6 +62,17 @@ def build_plan_stores(settings: Settings, dataset_store: DatasetStore | None = N
 
 def build_http_client(settings: Settings) -> HttpClient:
     return HttpClient(timeout=settings.http_timeout_s, max_attempts=settings.http_retries)
+
+
+def build_gbif_api(settings: Settings, client: HttpClient | None = None) -> GbifApi:
+    """The GBIF API v1 at GREENBRI_GBIF_API_URL (the public API, or a mirror of it)."""
+    return GbifApi(client or build_http_client(settings), base_url=settings.gbif_api_url)
+
+
+def build_iucn_api(settings: Settings, token: str) -> IucnRedListApi:
+    """The IUCN Red List API v4 with ``token`` (GREENBRI_IUCN_API_TOKEN)."""
+    client = authorised_client(token, timeout=settings.http_timeout_s, max_attempts=settings.http_retries)
+    return IucnRedListApi(client)
 
 
 def build_fetch_context(

@@ -37,6 +37,7 @@ _MINUTE``
                                networks of reverse proxies whose            is trusted)
                                ``X-Forwarded-For``/``-Proto`` the API
                                believes
+``GREENBRI_GBIF_API_URL``      the GBIF API v1 (or a mirror of it)          ``https://api.gbif.org/v1``
 =============================  ===========================================  =====================
 """
 
@@ -71,6 +72,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "api_max_items": "GREENBRI_API_MAX_ITEMS",
     "api_web_dir": "GREENBRI_WEB_DIR",
     "api_trusted_proxies": "GREENBRI_TRUSTED_PROXIES",
+    "gbif_api_url": "GREENBRI_GBIF_API_URL",
 }
 
 
@@ -100,6 +102,7 @@ class Settings(BaseModel):
     api_max_items: int = Field(default=10_000, gt=0)
     api_web_dir: Path | None = None
     api_trusted_proxies: tuple[str, ...] = ()
+    gbif_api_url: str = "https://api.gbif.org/v1"
 
     @field_validator("api_trusted_proxies", mode="before")
     @classmethod
@@ -121,6 +124,13 @@ class Settings(BaseModel):
     @classmethod
     def _expand_home(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None
+
+    @field_validator("gbif_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("give an absolute http(s) URL, e.g. https://api.gbif.org/v1")
+        return value
 
     @field_validator("store")
     @classmethod

@@ -67,6 +67,7 @@ PATH_VALUES: dict[str, tuple[str, ...]] = {
     "alert_id": ("no-such-alert",),
     "item_id": (PLAN_ITEM,),
     "batch_id": ("no-such-batch",),
+    "country": ("CHN",),
     # job_id: filled from the jobs the two analysts ran (fixture below)
 }
 #: Query strings walked on top of the bare route (every export format; both reports' formats).

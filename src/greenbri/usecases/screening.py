@@ -30,6 +30,10 @@ import pandas as pd
 
 from greenbri.adapters.engines import Engine, LocalEngine, partition_bounds
 from greenbri.adapters.stores.interface import DatasetStore
+from greenbri.core.biodiversity.dimension import with_species
+from greenbri.core.biodiversity.licences import Use
+from greenbri.core.biodiversity.proximity import OccurrenceLayer, SpeciesScreening, screen_species
+from greenbri.core.biodiversity.rules import SpeciesRules
 from greenbri.core.catalog import DatasetKind, DatasetRecord, ReceptorRole
 from greenbri.core.errors import GreenbriError
 from greenbri.core.geometry import longitude_within
@@ -42,7 +46,13 @@ from greenbri.core.screening.result import ScreeningResult
 from greenbri.core.screening.rules import ScreeningRules
 from greenbri.usecases.project_inputs import ProjectInput, RowFailure
 
-__all__ = ["PortfolioScreening", "ProjectScreening", "load_receptor_layers", "screen_portfolio"]
+__all__ = [
+    "PortfolioScreening",
+    "ProjectScreening",
+    "SpeciesPart",
+    "load_receptor_layers",
+    "screen_portfolio",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -186,11 +196,26 @@ def _coverage(project: Project, layers: Sequence[LoadedLayer], distance_m: float
 
 @dataclass(frozen=True)
 class ProjectScreening:
-    """One screened project: the input, what was found, the conclusion."""
+    """One screened project: the input, what was found, the conclusion.
+
+    ``species`` is the species part (threatened species recorded near the project) when the screening
+    was given occurrence layers; its effect is already folded into ``result``'s biodiversity dimension.
+    """
 
     project: Project
     hits: tuple[ReceptorHit, ...]
     result: ScreeningResult
+    species: SpeciesScreening | None = None
+
+
+@dataclass(frozen=True)
+class SpeciesPart:
+    """What the species part of a screening uses: occurrence layers (already access-checked), rules, use."""
+
+    layers: tuple[OccurrenceLayer, ...]
+    rules: SpeciesRules
+    use: Use = Use.NON_COMMERCIAL
+    accepted_datasets: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -204,6 +229,8 @@ class PortfolioScreening:
     screened_on: str = ""
     input_name: str = ""
     input_sha256: str = ""
+    #: Green technologies suggested per project id (``suggest_technologies``); empty when not asked.
+    technologies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """Counts by class, country and sector, for the portfolio report."""
@@ -235,6 +262,12 @@ class PortfolioScreening:
                     **item.result.to_dict(),
                     "project": _project_dict(item.project),
                     "hits": [_hit_dict(hit) for hit in item.hits],
+                    **({"species": item.species.to_dict()} if item.species is not None else {}),
+                    **(
+                        {"technologies": self.technologies[item.project.id]}
+                        if item.project.id in self.technologies
+                        else {}
+                    ),
                 }
                 for item in self.screened
             ],
@@ -302,6 +335,23 @@ def _unscreenable(project: Project) -> str:
     return ""
 
 
+def _species_parts(
+    species: SpeciesPart | None, projects: Sequence[Project], located: Sequence[int]
+) -> dict[int, SpeciesScreening]:
+    """The species part of every located project, by project index (empty without ``species``)."""
+    if species is None or not located:
+        return {}
+    found = screen_species(
+        species.layers,
+        [projects[index].geometry for index in located],
+        [projects[index].country for index in located],
+        species.rules,
+        use=species.use,
+        accepted_datasets=species.accepted_datasets,
+    )
+    return dict(zip(located, found, strict=True))
+
+
 def max_band_m(rules: ScreeningRules) -> float:
     """The largest distance any receptor rule looks at."""
     return max(band.max_distance_m or 0.0 for band in rules.receptors.bands)
@@ -318,12 +368,15 @@ def screen_portfolio(
     progress: Callable[[str], None] | None = None,
     engine: Engine | None = None,
     partition_size: int = 5_000,
+    species: SpeciesPart | None = None,
 ) -> PortfolioScreening:
     """Screen every project of ``projects``; failures are collected, never raised.
 
     The spatial search runs per partition of ``partition_size`` projects on ``engine``
     (:class:`~greenbri.adapters.engines.LocalEngine` by default; a
     :class:`~greenbri.adapters.engines.DaskEngine` gives the same results on a cluster).
+    With ``species``, threatened species near each project are found and folded into the
+    biodiversity dimension (:func:`greenbri.core.biodiversity.dimension.with_species`).
     """
     layers = list(layers) if layers is not None else load_receptor_layers(store)
     distance = max_band_m(rules)
@@ -347,9 +400,11 @@ def screen_portfolio(
         for item, table in zip(layers, join_partitions(results, len(layers)), strict=True):
             for position, found in enumerate(table.to_hits(item.layer)):
                 hits_by_project[located[position]].extend(found)
+    species_parts = _species_parts(species, projects.projects, located)
+    species_refs = tuple(item.layer.reference for item in species.layers) if species else ()
     outcome = PortfolioScreening(
         failures=list(projects.failures),
-        datasets=tuple(sorted(item.layer.reference for item in layers)),
+        datasets=tuple(sorted((*(item.layer.reference for item in layers), *species_refs))),
         rules_digest=rules.digest,
         screened_on=(today or dt.date.today()).isoformat(),
         input_name=projects.input_name,
@@ -369,7 +424,10 @@ def screen_portfolio(
         except GreenbriError as error:
             outcome.failures.append(RowFailure(rows[index], project.id, str(error)))
             continue
-        outcome.screened.append(ProjectScreening(project, tuple(hits), result))
+        part = species_parts.get(index)
+        if part is not None and species is not None:
+            result = with_species(project, result, part, species.rules, rules)
+        outcome.screened.append(ProjectScreening(project, tuple(hits), result, part))
         if progress:
             progress(project.id)
     return outcome

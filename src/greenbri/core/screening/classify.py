@@ -44,7 +44,7 @@ from greenbri.core.screening.rules import ScreeningRules
 from greenbri.core.screening.stack import StackCheck
 from greenbri.core.screening.vocabulary import Dimension, RiskClass, worst
 
-__all__ = ["classify"]
+__all__ = ["classify", "overall_class"]
 
 
 def _mitigate(dimension: Dimension, context: Context, evidence: Evidence) -> list[Reason]:
@@ -120,7 +120,7 @@ def _exclusion(project: Project, rules: ScreeningRules) -> ExclusionResult:
     return ExclusionResult("excluded" in effects, "prudent" in effects, tuple(reasons))
 
 
-def _overall(dimensions: Mapping[Dimension, DimensionResult]) -> tuple[RiskClass, bool]:
+def overall_class(dimensions: Mapping[Dimension, DimensionResult]) -> tuple[RiskClass, bool]:
     """Red if any dimension is red; otherwise NO DATA if any dimension lacks data (missing data is
     never low risk, so an incomplete screening is never shown green or yellow overall); otherwise
     the worst class. ``incomplete`` says whether any dimension is NO DATA."""
@@ -184,7 +184,7 @@ def classify(
         stack_checked=stack_check is not None,
     )
     dimensions = {dimension: _dimension(dimension, context) for dimension in Dimension}
-    overall, incomplete = _overall(dimensions)
+    overall, incomplete = overall_class(dimensions)
     exclusion = _exclusion(project, rules)
     equator = assess_equator(project, overall, incomplete, context.estimate, rules.equator, exchange_rates)
     return ScreeningResult(

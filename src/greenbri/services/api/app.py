@@ -39,9 +39,11 @@ from greenbri.services.api.routers import (
     ogc,
     plans,
     screening,
+    species,
     standards,
     station_features,
     stations,
+    technologies,
     tiles,
 )
 from greenbri.services.api.security_headers import SecurityHeadersMiddleware
@@ -68,6 +70,8 @@ ROUTERS = (
     alerts,
     plans,
     monitoring_batches,
+    species,
+    technologies,
 )
 
 _WEB_DIR = Path(__file__).resolve().parents[1] / "web"

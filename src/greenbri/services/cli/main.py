@@ -17,7 +17,9 @@ from greenbri.services.cli import (
     monitor_commands,
     plan_commands,
     serve_commands,
+    species_commands,
     standards_commands,
+    technology_commands,
 )
 from greenbri.services.cli.aqi_commands import aqi_command
 from greenbri.services.cli.context import open_store, settings_from
@@ -38,6 +40,8 @@ app.add_typer(datasets.app, name="datasets")
 app.add_typer(config_commands.app, name="config")
 app.add_typer(standards_commands.app, name="standards")
 app.add_typer(monitor_commands.app, name="monitor")
+app.add_typer(species_commands.app, name="species")
+app.add_typer(technology_commands.app, name="technologies")
 indicator_commands.register(app)
 plan_commands.register(app)
 serve_commands.register(app)

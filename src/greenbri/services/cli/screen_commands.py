@@ -29,6 +29,8 @@ from greenbri.usecases.screening import (
     screen_portfolio,
 )
 from greenbri.usecases.screening_outputs import hits_geojson, write_json
+from greenbri.usecases.species_near import species_part
+from greenbri.usecases.technologies import TechnologyCatalogue, suggest_technologies
 
 FORMATS = ("json", "geojson", "html", "pdf")
 
@@ -120,7 +122,11 @@ def screen_command(
             progress=advance,
             engine=engine,
             partition_size=partition_size,
+            species=species_part(store),
         )
+    suggest_technologies(
+        portfolio, TechnologyCatalogue(settings.data_dir, lock_timeout_s=settings.lock_timeout_s).entries()
+    )
     written = []
     if report is not None:
         report.mkdir(parents=True, exist_ok=True)

@@ -50,6 +50,14 @@ def _countries_in_view(
     return result
 
 
+def _species_points(item: ProjectScreening) -> list[tuple[float, float, str]]:
+    """The nearest record of each threatened and NT/DD species near the project, for the map."""
+    if item.species is None:
+        return []
+    listed = (*item.species.threatened, *item.species.listed_apart)
+    return [(near.nearest_lon, near.nearest_lat, near.category) for near in listed]
+
+
 def _map(
     item: ProjectScreening,
     layers_geometry: ReceptorGeometries,
@@ -66,6 +74,7 @@ def _map(
         receptors=[(hit, hit_geometry(layers_geometry, hit)) for hit in ordered_hits(item.hits)],
         countries=_countries_in_view(countries, bounds, style.language),
         bands_m=tuple(bands_m),
+        species=_species_points(item),
     )
     return data_uri(project_map(layers, style))
 

@@ -67,6 +67,8 @@ class MapLayers:
     receptors: Sequence[tuple[ReceptorHit, BaseGeometry | None]]
     countries: Sequence[tuple[str, BaseGeometry]]
     bands_m: Sequence[float]
+    #: The nearest record of each threatened (and NT/DD) species: (longitude, latitude, category).
+    species: Sequence[tuple[float, float, str]] = ()
 
 
 def view_bounds(geometry: BaseGeometry, margin_m: float) -> tuple[float, float, float, float]:
@@ -324,16 +326,32 @@ def _project_handle(geometry: BaseGeometry, label: str) -> Any:
     return _role_handle("", _kind(geometry), label, colour=_PROJECT)
 
 
-def _legend(axes: Axes, project: BaseGeometry, kinds: Mapping[str, str], style: FigureStyle) -> None:
+def _legend(
+    axes: Axes, project: BaseGeometry, kinds: Mapping[str, str], style: FigureStyle, species: bool = False
+) -> None:
     t = style.translate
     handles = [
         _project_handle(project, t("map.project")),
         Line2D([], [], color="#424242", linestyle="--", linewidth=0.8, label=t("map.bands")),
         Line2D([], [], color="#8d8d8d", linewidth=0.8, label=t("map.countries")),
     ]
+    if species:
+        handles.append(Line2D([], [], color=_SPECIES_COLOURS["EN"], marker="^", markeredgecolor="black",
+                              linestyle="none", label=t("map.species")))  # fmt: skip
     for role in sorted(kinds):
         handles.append(_role_handle(role, kinds[role], t(f"role.{role}")))
     axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=7)
+
+
+#: Marker colour per Red List category group on the map (styling only).
+_SPECIES_COLOURS = {"CR": "#b71c1c", "EN": "#e53935", "VU": "#fb8c00", "NT": "#9e9e9e", "DD": "#9e9e9e"}
+
+
+def _draw_species(axes: Axes, species: Sequence[tuple[float, float, str]]) -> bool:
+    for lon, lat, category in species:
+        axes.plot(lon, lat, marker="^", markersize=7, color=_SPECIES_COLOURS.get(category, "#9e9e9e"),
+                  markeredgecolor="black", markeredgewidth=0.5, linestyle="none", zorder=7)  # fmt: skip
+    return bool(species)
 
 
 def _draw_project(axes: Axes, geometry: BaseGeometry, bands_m: Sequence[float]) -> None:
@@ -376,6 +394,7 @@ def project_map(layers: MapLayers, style: FigureStyle) -> bytes:
         axes.set_facecolor(_WATER)
         _draw_countries(axes, layers, bounds)
         kinds = _draw_receptors(axes, layers, bounds)
+        with_species = _draw_species(axes, layers.species)
         _draw_project(axes, layers.project, layers.bands_m)
         axes.set_xlim(min_x, max_x)
         axes.set_ylim(min_y, max_y)
@@ -388,6 +407,6 @@ def project_map(layers: MapLayers, style: FigureStyle) -> bytes:
         axes.grid(color="#9e9e9e", linewidth=0.4, linestyle=":", zorder=0.5)
         _scale_bar(axes, bounds)
         _north_arrow(axes)
-        _legend(axes, layers.project, kinds, style)
+        _legend(axes, layers.project, kinds, style, with_species)
         figure.subplots_adjust(left=_LEFT, right=_RIGHT, top=_TOP, bottom=_BOTTOM)
         return png_bytes(figure)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
+from greenbri.core.biodiversity.redlist import CATEGORY_LABELS
 from greenbri.core.catalog import Bilingual
 from greenbri.core.errors import InputError
 
@@ -192,6 +193,7 @@ _MAP = {
         "Receptors found within {band} km, coloured by role; dashed rings: the distance bands ({bands} km); borders: {countries}. No basemap.",
         "图中为{band}公里内发现的敏感受体（按类型着色）；虚线圈为距离缓冲带（{bands}公里）；边界：{countries}。无底图。",
     ),
+    "map.species": _B("threatened species (nearest record)", "受威胁物种（最近记录）"),
     "map.no_geometry": _B("No map: the project has no geometry.", "无地图：项目没有空间位置。"),
     "map.no_countries": _B("no country layer", "无国家边界图层"),
     "chart.by_class": _B("Projects by overall class", "按总体分类的项目数"),
@@ -244,6 +246,40 @@ _COMPLIANCE = {
     "heading.not_assessed": _B("Limits outside the annual assessment", "不参与年度评价的限值"),
 }
 
+#: IUCN Red List categories (names in greenbri.core.biodiversity.redlist) and the species table's words.
+_SPECIES = {
+    **{f"red_list.{code.value}": label for code, label in CATEGORY_LABELS.items()},
+    "species.threatened": _B("Threatened species (CR, EN, VU)", "受威胁物种（极危、濒危、易危）"),
+    "species.listed_apart": _B("Near Threatened and Data Deficient", "近危与数据缺乏物种"),
+    "species.other": _B(
+        "Other species recorded (LC, NE or no category)", "其他有记录的物种（无危、未评估或无等级）"
+    ),
+    "species.sources": _B("Sources (cite these)", "数据来源（请引用）"),
+    "species.part": _B("Species part", "物种部分"),
+    "species.heading": _B("Threatened species recorded near the project", "项目附近记录到的受威胁物种"),
+    "species.within": _B(
+        "records within {radius} km; occurrence layers: {layers}",
+        "{radius} 公里内的记录；物种分布图层：{layers}",
+    ),
+    "species.group": _B("Group", "类别"),
+    "species.name": _B("Species", "物种"),
+    "species.category": _B("IUCN Red List category", "IUCN 红色名录等级"),
+    "species.nearest_km": _B("Nearest record (km)", "最近记录（公里）"),
+    "species.records": _B("Records", "记录数"),
+    "species.years": _B("Years", "年份"),
+    "species.uncertainty_m": _B("Coordinate uncertainty (m)", "坐标不确定度（米）"),
+    "species.no_complete_layer": _B(
+        "NO DATA: no occurrence layer is declared complete for this area, and absence of records is not "
+        "evidence of absence. Import a complete layer and declare it: greenbri species import FILE --coverage ISO3.",
+        "无数据：没有物种分布图层声明覆盖该区域，没有记录不等于没有物种。请导入完整图层并声明："
+        "greenbri species import 文件 --coverage ISO3。",
+    ),
+    "species.excluded": _B(
+        "{count} record(s) left out because their licence does not permit this use.",
+        "{count} 条记录因许可不允许此用途而未使用。",
+    ),
+}
+
 #: Every message, by key.
 MESSAGES: Mapping[str, Bilingual] = MappingProxyType(
     {
@@ -258,6 +294,7 @@ MESSAGES: Mapping[str, Bilingual] = MappingProxyType(
         **_MAP,
         **_PLANS,
         **_COMPLIANCE,
+        **_SPECIES,
     }
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from greenbri.core.biodiversity.proximity import SpeciesNear
 from greenbri.core.catalog import DatasetRecord
 from greenbri.core.screening.ghg import GhgEstimate, GhgFactorUsed
 from greenbri.core.screening.hits import ReceptorHit
@@ -227,6 +228,47 @@ def _next_steps(result: ScreeningResult, t: Translate, language: str) -> list[di
     ]
 
 
+def _species_rows(items: tuple[SpeciesNear, ...], group: str, t: Translate) -> list[dict[str, str]]:
+    return [
+        {
+            "group": group,
+            "name": item.name,
+            "category": t(f"red_list.{item.category}"),
+            "nearest_km": distance_km(item.nearest_m),
+            "records": str(item.record_count),
+            "years": f"{item.first_year or '?'}–{item.last_year or '?'}",
+            "uncertainty_m": "" if item.max_uncertainty_m is None else f"≤ {number(item.max_uncertainty_m)}",
+        }
+        for item in items
+    ]
+
+
+def _species(item: ProjectScreening, t: Translate, language: str) -> dict[str, Any] | None:
+    """The species table (None when the screening had no occurrence layer)."""
+    part = item.species
+    if part is None:
+        return None
+    return {
+        "badge": badge(part.risk_class.value, t),
+        "radius_km": distance_km(part.search_buffer_m),
+        "rows": [
+            *_species_rows(part.threatened, t("species.threatened"), t),
+            *_species_rows(part.listed_apart, t("species.listed_apart"), t),
+        ],
+        "other": part.other_species,
+        "layers": ", ".join(part.layers),
+        "rules": [rule.next_step.pick(language) for rule in part.triggered],
+        "notes": [
+            *([t("species.no_complete_layer")] if part.risk_class is RiskClass.NO_DATA else []),
+            *(
+                [t("species.excluded").format(count=part.excluded_by_licence)]
+                if part.excluded_by_licence
+                else []
+            ),
+        ],
+    }
+
+
 def _summary(item: ProjectScreening, t: Translate) -> dict[str, Any]:
     result = item.result
     missing = [
@@ -269,6 +311,7 @@ def project_context(
         "equator": _equator(result, t, language),
         "coverage": _coverage(result, t),
         "receptors": _receptors(item.hits, t),
+        "species": _species(item, t, language),
         "stack": _stack(result),
         "map_uri": map_uri,
         "map_caption": map_caption,

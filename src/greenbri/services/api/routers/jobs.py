@@ -17,7 +17,7 @@ from fastapi import APIRouter, Body, HTTPException, Path, Query, Request, Respon
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from greenbri.services.api.access import Role
+from greenbri.services.api.access import Role, may_read_dataset
 from greenbri.services.api.context import ApiContext, get_context, get_principal, require_role
 from greenbri.services.api.documentation import OBJECT, ok, schema_of
 from greenbri.services.api.job_runner import Job, JobRunner
@@ -26,6 +26,7 @@ from greenbri.services.api.responses import json_bytes
 from greenbri.services.api.screening_support import layers_for, project_input, rules_of, stack_check_on
 from greenbri.usecases.project_inputs import ProjectInput
 from greenbri.usecases.screening import screen_portfolio
+from greenbri.usecases.species_near import species_part
 
 __all__ = ["router", "start", "stop"]
 
@@ -104,7 +105,8 @@ def _work(request: Request, projects: ProjectInput) -> Callable[..., tuple[dict[
             done[0] += 1
             progress(done[0])
 
-        outcome = screen_portfolio(context.store, projects, rules_of(context), stack_check=stack_check_on(context, day), layers=layers, today=day, progress=advance)  # fmt: skip
+        species = species_part(context.store, readable=lambda record: may_read_dataset(principal, record))
+        outcome = screen_portfolio(context.store, projects, rules_of(context), stack_check=stack_check_on(context, day), layers=layers, today=day, progress=advance, species=species)  # fmt: skip
         written = write_reports(context.store, outcome, layers, folder / "reports", formats=list(job.formats), language=job.language, principal=principal)  # fmt: skip
         return outcome.to_dict(), [path.relative_to(folder).as_posix() for path in written]
 

@@ -8,12 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request, Response
 
 from greenbri.core.errors import InputError
+from greenbri.services.api.access import may_read_dataset
 from greenbri.services.api.context import get_context, get_principal
 from greenbri.services.api.documentation import OBJECT, ok
 from greenbri.services.api.problems import PROBLEM_RESPONSES
 from greenbri.services.api.responses import json_bytes
 from greenbri.services.api.screening_support import layers_for, project_input, rules_of, stack_check_on
 from greenbri.usecases.screening import screen_portfolio
+from greenbri.usecases.species_near import species_part
 
 __all__ = ["router"]
 
@@ -58,6 +60,7 @@ def screen_one(
         stack_check=stack_check_on(context, day),
         layers=layers_for(context, principal),
         today=day,
+        species=species_part(context.store, readable=lambda record: may_read_dataset(principal, record)),
     )
     if outcome.failures:
         message, _, hint = outcome.failures[0].message.partition(" Fix: ")

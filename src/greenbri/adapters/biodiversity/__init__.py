@@ -1,0 +1,1 @@
+"""Biodiversity inputs: Darwin Core Archives (GBIF downloads); the GBIF API is in ``adapters.sources.gbif``."""
