@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from functools import cache
 from typing import Any
 
@@ -28,7 +29,12 @@ def _stemmer() -> Any:
 
 @cache
 def _jieba() -> Any:
-    import jieba
+    # jieba 0.42.1's sources hold invalid escape sequences ("\."): compiling them on first import warns
+    # (SyntaxWarning), which a strict warnings filter (python -W error, the test suite) turns into an error.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import jieba
 
     jieba.setLogLevel(logging.WARNING)
     return jieba

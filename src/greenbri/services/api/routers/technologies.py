@@ -58,7 +58,7 @@ def search(
     "/technologies",
     summary="Add or replace entries (JSON list; each needs a source): all or nothing",
     response_class=Response,
-    responses=ok({"application/json": OBJECT}, "What was imported", cacheable=False),
+    responses=ok({"application/json": OBJECT}, "What was imported", 400, 401, 403, cacheable=False),
 )
 def upload(
     request: Request,
