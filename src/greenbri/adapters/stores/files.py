@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,9 +43,11 @@ def renamed_into_place(path: Path, *, durable: bool = False) -> Iterator[Path]:
     ends normally, removed when it raises, so an export or a report is never left half-written.
 
     ``durable``: the file and the rename are flushed to disk (fsync) before the block returns.
-    The name carries the process id, so two processes writing the same path do not collide.
+    The name carries the process and thread ids, so two processes or two threads writing the same
+    path (two API apps on one data directory, a job runner and a request) do not remove or rename
+    each other's temporary; the last rename wins, whole.
     """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
     temporary.unlink(missing_ok=True)
     try:
         yield temporary
