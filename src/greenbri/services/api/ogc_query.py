@@ -62,7 +62,7 @@ def bbox_in_crs84(text: str | None, crs_text: str | None) -> tuple[float, float,
     from pyproj import Transformer
 
     transformer = Transformer.from_crs("EPSG:3857", "OGC:CRS84", always_xy=True)
-    west, south, east, north = transformer.transform_bounds(*numbers)
+    west, south, east, north = transformer.transform_bounds(numbers[0], numbers[1], numbers[2], numbers[3])
     return parse_bbox(f"{max(west, -180.0)},{max(south, -90.0)},{min(east, 180.0)},{min(north, 90.0)}")
 
 

@@ -19,9 +19,10 @@ from greenbri.core.monitoring.readings import STATION_COLUMNS
 from greenbri.services.api.context import get_context, get_principal, visible_datasets
 from greenbri.services.api.documentation import OBJECT, ok, schema_of
 from greenbri.services.api.monitoring_support import in_bbox, parse_bbox, station_rows
+from greenbri.services.api.ogc_query import CRS84, output_crs
 from greenbri.services.api.problems import PROBLEM_RESPONSES
 from greenbri.services.api.responses import cached, json_bytes, page_links
-from greenbri.services.api.routers.ogc import CRS84, GEOJSON, collection
+from greenbri.services.api.routers.ogc import DEFAULT_LIMIT, GEOJSON, MAX_LIMIT, collection
 
 __all__ = ["COLLECTION_ID", "router"]
 
@@ -29,7 +30,7 @@ router = APIRouter(tags=["OGC API - Features"], responses=PROBLEM_RESPONSES)
 
 COLLECTION_ID = "stations"
 _BASE = f"/collections/{COLLECTION_ID}"
-_RESERVED = {"bbox", "datetime", "limit", "offset", "f", "bbox-crs"}
+_RESERVED = {"bbox", "datetime", "limit", "offset", "f", "bbox-crs", "crs"}
 _PROPERTIES = [name for name in STATION_COLUMNS if name not in ("station_id",)]
 _FEATURE = schema_of(["type", "geometry", "properties"], type={"type": "string", "enum": ["Feature"]}, id={"type": "string"}, geometry={"type": "object", "nullable": True}, properties={"type": "object", "nullable": True})  # fmt: skip
 _FEATURES = schema_of(["type", "features"], type={"type": "string", "enum": ["FeatureCollection"]}, features={"type": "array", "items": _FEATURE}, numberMatched={"type": "integer"}, numberReturned={"type": "integer"}, links="links")  # fmt: skip
@@ -58,6 +59,7 @@ def station_collection(request: Request) -> dict[str, Any]:
         "description": "Air and water monitoring stations of the readings store / 监测数据库中的空气和水质监测站点",
         "itemType": "feature",
         "crs": [CRS84],
+        "geometryType": "Point",
         "storageCrs": CRS84,
         "extent": {"spatial": {"bbox": [box], "crs": CRS84}},
         "featureCount": len(station_rows(request)),
@@ -126,10 +128,16 @@ def station_items(
     request: Request,
     bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat (CRS84)")] = None,
     datetime: Annotated[str | None, Query(max_length=100, description="Accepted and ignored: stations have no time property")] = None,
-    limit: Annotated[int, Query(ge=1, description="Features per page (above 10000 means 10000)", json_schema_extra={"maximum": 10000})] = 10,
+    limit: Annotated[int, Query(ge=1, description=f"Features per page (default {DEFAULT_LIMIT}; above {MAX_LIMIT} means {MAX_LIMIT})", json_schema_extra={"maximum": MAX_LIMIT})] = DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=2**62, description="Features to skip")] = 0,
+    crs: Annotated[str | None, Query(description="Output CRS: CRS84 only for stations")] = None,
     f: Annotated[str | None, Query(description="Output format: json or geojson (the only one)", pattern="^(json|geojson)$")] = None,
 ) -> Response:  # fmt: skip
+    if output_crs(crs) != CRS84:
+        raise InputError(
+            f"crs={crs!r}: the stations collection is served in CRS84 only.",
+            hint="leave crs out, or give crs=CRS84.",
+        )
     box = parse_bbox(bbox)
     filters = _filters(request)
     rows = [
@@ -148,7 +156,9 @@ def station_items(
         "links": links,
         "features": [_feature(row) for row in page],
     }
-    return cached(request, json_bytes(body), GEOJSON, private=_private(request))
+    response = cached(request, json_bytes(body), GEOJSON, private=_private(request))
+    response.headers["Content-Crs"] = f"<{CRS84}>"
+    return response
 
 
 @router.get(
