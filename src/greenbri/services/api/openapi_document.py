@@ -2,8 +2,10 @@
 
 FastAPI writes OpenAPI 3.1; the differences that matter here are rewritten: ``anyOf`` with
 ``{"type": "null"}`` becomes ``nullable``, type lists become one type plus ``nullable``,
-``examples`` lists become ``example``, ``const`` becomes a one-value ``enum``. FastAPI's automatic
-422 responses are dropped: validation problems are 400 here.
+``examples`` lists become ``example``, ``const`` becomes a one-value ``enum``, ``info.summary``
+(3.1 only) joins the description. FastAPI's automatic 422 responses are dropped: validation
+problems are 400 here. tests/api/test_openapi_contract.py validates the result with
+openapi-spec-validator.
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ def _schema(node: Any) -> Any:
 def as_openapi_30(document: dict[str, Any]) -> dict[str, Any]:
     converted: dict[str, Any] = _schema(document)
     converted["openapi"] = "3.0.3"
+    info = converted.get("info", {})
+    summary = info.pop("summary", None)
+    if summary:
+        info["description"] = f"{summary}. {info.get('description', '')}".strip()
     for operations in converted.get("paths", {}).values():
         for operation in operations.values():
             if isinstance(operation, dict):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
@@ -100,6 +100,8 @@ def collection(request: Request, record: DatasetRecord) -> dict[str, Any]:
             "type": "application/schema+json",
             "title": "queryables",
         },
+        # The draft relation GDAL's OAPIF driver looks for; it asks for JSON (see queryables()).
+        {"href": f"{url}/queryables", "rel": "queryables", "type": "application/json", "title": "queryables"},
         {
             "href": f"{_base(request)}/tiles/{record.id}/{{z}}/{{x}}/{{y}}.mvt",
             "rel": "item",
@@ -302,8 +304,12 @@ def items(
         str | None, Query(description="CQL2 filter (Part 3), e.g. population > 1000000; see /queryables")
     ] = None,
     filter_lang: Annotated[
-        str | None,
-        Query(alias="filter-lang", pattern="^cql2-(text|json)$", description="cql2-text or cql2-json"),
+        Literal["cql2-text", "cql2-json", "cql-text"] | None,
+        Query(
+            alias="filter-lang",
+            description="The filter's language: cql2-text (default) or cql2-json; cql-text, the draft name "
+            "GDAL's OAPIF driver looks for and sends, is read as cql2-text",
+        ),
     ] = None,
     filter_crs: Annotated[
         str | None, Query(alias="filter-crs", description="CRS of filter geometries: CRS84")
@@ -328,7 +334,7 @@ def items(
         filters=_filters(request, record),
         limit=min(limit, context.options.max_items),
         offset=offset,
-        condition=the_filter(filter, filter_lang, filter_crs),
+        condition=the_filter(filter, "cql2-text" if filter_lang == "cql-text" else filter_lang, filter_crs),
         sort=sort_order(sortby, names),
         properties=properties_chosen(properties, names),
         crs=chosen_crs,
@@ -370,8 +376,16 @@ def queryables(request: Request, collection_id: CollectionId) -> Response:
         "title": record.title.pick(_language(request)),
         "properties": fields,
         "additionalProperties": False,
+        # The draft (2021) form GDAL's OAPIF driver reads to learn which properties it may filter on.
+        "queryables": [
+            {"id": name, "type": fields[name].get("type", "string")} for name in fields if name != "geometry"
+        ],
     }
-    return cached(request, json_bytes(body), "application/schema+json", private=_private(request))
+    accept = request.headers.get("accept", "")
+    kind = (
+        "application/json" if "json" in accept and "schema+json" not in accept else "application/schema+json"
+    )
+    return cached(request, json_bytes(body), kind, private=_private(request))
 
 
 def _json_type(kind: str) -> dict[str, Any]:
