@@ -19,6 +19,7 @@ from greenbri.core.errors import InputError
 from greenbri.services.api.context import find_dataset, get_context, get_principal, visible_datasets
 from greenbri.services.api.documentation import OBJECT, ok, schema_of
 from greenbri.services.api.features import OUTPUT_CRS, ItemsQuery, properties_of, temporal_column
+from greenbri.services.api.html_views import render, wants_html
 from greenbri.services.api.ogc_query import (
     CRS84,
     bbox_in_crs84,
@@ -54,7 +55,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/sortables",
 ]
 GEOJSON = "application/geo+json"
-_RESERVED = {"bbox", "datetime", "limit", "offset", "f", "bbox-crs", "crs", "filter", "filter-lang", "filter-crs", "sortby", "properties"}  # fmt: skip
+_RESERVED = {"bbox", "datetime", "limit", "offset", "f", "lang", "bbox-crs", "crs", "filter", "filter-lang", "filter-crs", "sortby", "properties"}  # fmt: skip
 #: The items ``limit``: the default a client gets without one and the largest a page can be. GDAL's
 #: OAPIF driver (3.8 and later) and QGIS read both from the ``limit`` schema in the API definition.
 DEFAULT_LIMIT = 1000
@@ -132,6 +133,14 @@ def collection(request: Request, record: DatasetRecord) -> dict[str, Any]:
     }
 
 
+_HTML: dict[str, Any] = {"type": "string"}
+Format = Annotated[
+    str | None,
+    Query(
+        description="json (default) or html; a browser asking for text/html gets html",
+        pattern="^(json|html)$",
+    ),
+]
 _COLLECTION = schema_of(["id", "links"], id={"type": "string"}, title={"type": "string"}, links="links")
 
 
@@ -139,9 +148,9 @@ _COLLECTION = schema_of(["id", "links"], id={"type": "string"}, title={"type": "
     "/",
     summary="Landing page",
     response_class=Response,
-    responses=ok({"application/json": OBJECT}, "Landing page"),
+    responses=ok({"application/json": OBJECT, "text/html": _HTML}, "Landing page"),
 )
-def landing(request: Request) -> Response:
+def landing(request: Request, f: Format = None) -> Response:
     base = _base(request)
     body = {
         "title": "greenbri — green Belt and Road eco-environmental data / 绿色“一带一路”生态环境大数据",
@@ -154,6 +163,14 @@ def landing(request: Request) -> Response:
             {"href": f"{base}/collections", "rel": "data", "type": "application/json", "title": "collections"},
         ],
     }  # fmt: skip
+    if wants_html(request, f):
+        return render(
+            request,
+            "landing",
+            private=_private(request),
+            title=body["title"],
+            description=body["description"],
+        )
     return cached(request, json_bytes(body), private=_private(request))
 
 
@@ -182,18 +199,29 @@ def conformance(request: Request) -> Response:
         {
             "application/json": schema_of(
                 ["collections", "links"], collections={"type": "array", "items": _COLLECTION}, links="links"
-            )
+            ),
+            "text/html": _HTML,
         },
         "Collections",
     ),
 )
-def collections(request: Request) -> Response:
+def collections(request: Request, f: Format = None) -> Response:
+    return collections_response(request, f)
+
+
+def collections_response(
+    request: Request, f: str | None, extra: tuple[dict[str, Any], ...] = (), skip: str | None = None
+) -> Response:
+    """``/collections``: every visible vector layer, then ``extra`` collections (JSON or HTML)."""
     records = visible_datasets(request, DatasetKind.VECTOR_LAYER)
     url = f"{_base(request)}/collections"
+    listed = [collection(request, record) for record in records if record.latest and record.id != skip]
     body = {
-        "collections": [collection(request, record) for record in records if record.latest],
+        "collections": [*listed, *extra],
         "links": [{"href": url, "rel": "self", "type": "application/json", "title": "collections"}],
     }
+    if wants_html(request, f):
+        return render(request, "collections", private=_private(request), title="Collections / 数据集合", description="", collections=body["collections"])  # fmt: skip
     return cached(request, json_bytes(body), private=_private(request))
 
 
@@ -201,11 +229,21 @@ def collections(request: Request) -> Response:
     "/collections/{collectionId}",
     summary="One collection",
     response_class=Response,
-    responses=ok({"application/json": _COLLECTION}, "The collection", 404),
+    responses=ok({"application/json": _COLLECTION, "text/html": _HTML}, "The collection", 404),
 )
-def collection_detail(request: Request, collection_id: CollectionId) -> Response:
+def collection_detail(request: Request, collection_id: CollectionId, f: Format = None) -> Response:
     record = find_dataset(request, collection_id, DatasetKind.VECTOR_LAYER)
-    return cached(request, json_bytes(collection(request, record)), private=_private(request))
+    body = collection(request, record)
+    if wants_html(request, f):
+        return render(
+            request,
+            "collection",
+            private=_private(request),
+            title=body["title"],
+            description=body["description"],
+            collection=body,
+        )
+    return cached(request, json_bytes(body), private=_private(request))
 
 
 def _instant(text: str) -> str | None:
@@ -280,7 +318,7 @@ def _queryables(version: Any) -> set[str]:
     "/collections/{collectionId}/items",
     summary="Features of a collection",
     response_class=Response,
-    responses=ok({GEOJSON: _FEATURES}, "A page of features (GeoJSON)", 404),
+    responses=ok({GEOJSON: _FEATURES, "text/html": _HTML}, "A page of features (GeoJSON, or HTML)", 404),
 )
 def items(
     request: Request,
@@ -320,7 +358,9 @@ def items(
     properties: Annotated[str | None, Query(description="The properties to return, comma-separated")] = None,
     f: Annotated[
         str | None,
-        Query(description="Output format: json or geojson (the only one)", pattern="^(json|geojson)$"),
+        Query(
+            description="Output format: json or geojson (default), or html", pattern="^(json|geojson|html)$"
+        ),
     ] = None,
 ) -> Response:
     record = find_dataset(request, collection_id, DatasetKind.VECTOR_LAYER)
@@ -342,6 +382,11 @@ def items(
     matched, features = context.features.items(path, version, query)
     links = page_links(request, offset, query.limit, len(features), matched, GEOJSON)
     links.append({"href": f"{_base(request)}/collections/{record.id}", "rel": "collection", "type": "application/json", "title": "the collection"})  # fmt: skip
+    if wants_html(request, f):
+        pages = {link["rel"]: link["href"] for link in links}
+        return render(request, "items", private=_private(request), title=record.title.pick(_language(request)), description="",
+                      matched=matched, features=[json.loads(text) for text in features], columns=query.properties or [name for name, _ in properties_of(version)],
+                      previous=pages.get("prev"), next=pages.get("next"))  # fmt: skip
     head = json.dumps({"type": "FeatureCollection", "numberMatched": matched, "numberReturned": len(features), "links": links}, ensure_ascii=False, sort_keys=True)  # fmt: skip
     body = (head[:-1] + ',"features":[' + ",".join(features) + "]}").encode("utf-8")
     response = cached(request, body, GEOJSON, private=_private(request))

@@ -13,16 +13,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
-from greenbri.core.catalog import DatasetKind
 from greenbri.core.errors import InputError
 from greenbri.core.monitoring.readings import STATION_COLUMNS
-from greenbri.services.api.context import get_context, get_principal, visible_datasets
+from greenbri.services.api.context import get_context, get_principal
 from greenbri.services.api.documentation import OBJECT, ok, schema_of
 from greenbri.services.api.monitoring_support import in_bbox, parse_bbox, station_rows
 from greenbri.services.api.ogc_query import CRS84, output_crs
 from greenbri.services.api.problems import PROBLEM_RESPONSES
 from greenbri.services.api.responses import cached, json_bytes, page_links
-from greenbri.services.api.routers.ogc import DEFAULT_LIMIT, GEOJSON, MAX_LIMIT, collection
+from greenbri.services.api.routers.ogc import (
+    DEFAULT_LIMIT,
+    GEOJSON,
+    MAX_LIMIT,
+    collections_response,
+)
 
 __all__ = ["COLLECTION_ID", "router"]
 
@@ -78,18 +82,11 @@ def _feature(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/collections", response_class=Response, include_in_schema=False)
-def collections_with_stations(request: Request) -> Response:
+def collections_with_stations(
+    request: Request, f: Annotated[str | None, Query(pattern="^(json|html)$")] = None
+) -> Response:
     """``/collections`` of the OGC router (documented there) with the stations added."""
-    records = visible_datasets(request, DatasetKind.VECTOR_LAYER)
-    url = str(request.base_url).rstrip("/") + "/collections"
-    listed = [
-        collection(request, record) for record in records if record.latest and record.id != COLLECTION_ID
-    ]
-    body = {
-        "collections": [*listed, station_collection(request)],
-        "links": [{"href": url, "rel": "self", "type": "application/json", "title": "collections"}],
-    }
-    return cached(request, json_bytes(body), private=_private(request))
+    return collections_response(request, f, (station_collection(request),), skip=COLLECTION_ID)
 
 
 @router.get(
