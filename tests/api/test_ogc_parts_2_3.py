@@ -138,3 +138,16 @@ def test_html_pages_in_both_languages_from_the_label_catalogue(client) -> None:
     assert browser.headers["content-type"].startswith("text/html")
     gdal = client.get("/collections/countries", headers={"Accept": "application/geo+json, application/json"})
     assert gdal.headers["content-type"].startswith("application/json")
+
+
+def test_every_public_vector_layer_of_the_catalog_is_a_collection(client, api_settings) -> None:
+    from greenbri.core.catalog import AccessLevel, DatasetKind
+
+    store = build_store(api_settings)
+    layers = {
+        record.id
+        for record in store.list_datasets()
+        if record.kind is DatasetKind.VECTOR_LAYER and record.access is AccessLevel.PUBLIC and record.latest
+    }
+    served = {item["id"] for item in client.get("/collections").json()["collections"]}
+    assert served == layers | {"stations"}
