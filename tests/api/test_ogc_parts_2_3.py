@@ -128,9 +128,14 @@ def test_html_pages_in_both_languages_from_the_label_catalogue(client) -> None:
     catalogue = Path(__file__).resolve().parents[2] / "src/greenbri/services/web/i18n"
     labels = {lang: json_module.loads((catalogue / f"{lang}.json").read_text()) for lang in ("en", "zh")}
     landing = client.get("/", params={"f": "html"})
-    assert landing.headers["content-type"].startswith("text/html") and labels["en"]["ogc.collections"] in landing.text
+    assert (
+        landing.headers["content-type"].startswith("text/html")
+        and labels["en"]["ogc.collections"] in landing.text
+    )
     listing = client.get("/collections", params={"f": "html", "lang": "zh"})
-    assert labels["zh"]["ogc.collections"] in listing.text and labels["zh"]["ogc.geometryType"] in listing.text
+    assert (
+        labels["zh"]["ogc.collections"] in listing.text and labels["zh"]["ogc.geometryType"] in listing.text
+    )
     assert "settlements" in listing.text and "stations" in listing.text and "MultiPolygon" in listing.text
     page = client.get(ITEMS, params={"f": "html", "filter": "name_en = 'Beijing'"})
     assert page.status_code == 200 and "北京" in page.text and labels["en"]["ogc.matched"] in page.text

@@ -183,3 +183,20 @@ def test_ogrinfo_where_is_sent_to_the_server_as_a_cql_filter(api_settings, clien
     assert names.count("OGRFeature(settlements)") == expected and "name_zh (String) = 上海" in names
     assert any("filter=" in query for query in counting.queries)
     assert 429 not in counting.statuses
+
+
+def test_owslib_queryables_filter_and_sortby(server: str) -> None:
+    from owslib.ogcapi.features import Features
+
+    client = Features(server)
+    queryables = client.collection_queryables("settlements")
+    assert queryables["properties"]["population"]["type"] == "integer"
+    page = client.collection_items(
+        "settlements",
+        filter="country_iso3 = 'CHN' AND population > 5000000",
+        sortby=("population", "desc"),
+        limit=3,
+    )
+    populations = [feature["properties"]["population"] for feature in page["features"]]
+    assert populations == sorted(populations, reverse=True) and populations[0] > 5_000_000
+    assert {feature["properties"]["country_iso3"] for feature in page["features"]} == {"CHN"}
