@@ -156,3 +156,20 @@ def test_every_public_vector_layer_of_the_catalog_is_a_collection(client, api_se
     }
     served = {item["id"] for item in client.get("/collections").json()["collections"]}
     assert served == layers | {"stations"}
+
+
+def test_the_advertised_page_size_follows_the_servers_maximum(api_settings) -> None:
+    from fastapi.testclient import TestClient
+    from openapi_spec_validator import validate
+
+    from greenbri.services.api import create_app
+    from greenbri.services.api.context import ApiOptions
+
+    with TestClient(create_app(api_settings, options=ApiOptions(max_items=500))) as small:
+        document = small.get("/api").json()
+        validate(document)
+        for path in ("/collections/{collectionId}/items", "/collections/stations/items"):
+            limit = next(p for p in document["paths"][path]["get"]["parameters"] if p["name"] == "limit")
+            assert (limit["schema"]["default"], limit["schema"]["maximum"]) == (500, 500)
+        page = small.get(ITEMS).json()
+        assert page["numberReturned"] == 500

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["as_openapi_30"]
+__all__ = ["as_openapi_30", "with_page_size"]
 
 
 def _schema(node: Any) -> Any:
@@ -65,3 +65,17 @@ def as_openapi_30(document: dict[str, Any]) -> dict[str, Any]:
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     return converted
+
+
+def with_page_size(document: dict[str, Any], max_items: int) -> dict[str, Any]:
+    """Every items ``limit`` schema states this server's maximum (``GREENBRI_API_MAX_ITEMS``) and a
+    default no larger: GDAL (3.8+) and QGIS take their page size from these two numbers."""
+    for path, operations in document.get("paths", {}).items():
+        if not path.endswith("/items"):
+            continue
+        for parameter in operations.get("get", {}).get("parameters", []):
+            schema = parameter.get("schema", {})
+            if parameter.get("name") == "limit" and "maximum" in schema:
+                schema["maximum"] = max_items
+                schema["default"] = min(schema.get("default", max_items), max_items)
+    return document
