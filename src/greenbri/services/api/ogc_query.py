@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from greenbri.adapters.stores.cql2_sql import parse_filter
@@ -14,7 +15,15 @@ from greenbri.core.errors import InputError
 from greenbri.services.api.bbox import parse_bbox
 from greenbri.services.api.features import OUTPUT_CRS
 
-__all__ = ["CRS84", "bbox_in_crs84", "output_crs", "properties_chosen", "sort_order", "the_filter"]
+__all__ = [
+    "CRS84",
+    "bbox_in_crs84",
+    "output_crs",
+    "point_in",
+    "properties_chosen",
+    "sort_order",
+    "the_filter",
+]
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 _EPSG_4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
@@ -64,6 +73,23 @@ def bbox_in_crs84(text: str | None, crs_text: str | None) -> tuple[float, float,
     transformer = Transformer.from_crs("EPSG:3857", "OGC:CRS84", always_xy=True)
     west, south, east, north = transformer.transform_bounds(numbers[0], numbers[1], numbers[2], numbers[3])
     return parse_bbox(f"{max(west, -180.0)},{max(south, -90.0)},{min(east, 180.0)},{min(north, 90.0)}")
+
+
+@cache
+def _to_web_mercator() -> Any:
+    from pyproj import Transformer
+
+    return Transformer.from_crs("OGC:CRS84", "EPSG:3857", always_xy=True)
+
+
+def point_in(crs: str, lon: float, lat: float) -> list[float]:
+    """A CRS84 point's coordinates in ``crs`` (a key of OUTPUT_CRS), for features built in Python."""
+    if crs == _EPSG_4326:
+        return [lat, lon]
+    if crs == _EPSG_3857:
+        x, y = _to_web_mercator().transform(lon, lat)
+        return [x, y]
+    return [lon, lat]
 
 
 def sort_order(text: str | None, names: set[str]) -> tuple[tuple[str, bool], ...]:

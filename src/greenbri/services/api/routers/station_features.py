@@ -17,8 +17,9 @@ from greenbri.core.errors import InputError
 from greenbri.core.monitoring.readings import STATION_COLUMNS
 from greenbri.services.api.context import get_context, get_principal
 from greenbri.services.api.documentation import OBJECT, ok, schema_of
-from greenbri.services.api.monitoring_support import in_bbox, parse_bbox, station_rows
-from greenbri.services.api.ogc_query import CRS84, output_crs
+from greenbri.services.api.features import OUTPUT_CRS
+from greenbri.services.api.monitoring_support import in_bbox, station_rows
+from greenbri.services.api.ogc_query import CRS84, bbox_in_crs84, output_crs, point_in
 from greenbri.services.api.problems import PROBLEM_RESPONSES
 from greenbri.services.api.responses import cached, json_bytes, page_links
 from greenbri.services.api.routers.ogc import (
@@ -62,7 +63,7 @@ def station_collection(request: Request) -> dict[str, Any]:
         "titles": {"en": "Monitoring stations", "zh": "监测站点"},
         "description": "Air and water monitoring stations of the readings store / 监测数据库中的空气和水质监测站点",
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": list(OUTPUT_CRS),
         "geometryType": "Point",
         "storageCrs": CRS84,
         "extent": {"spatial": {"bbox": [box], "crs": CRS84}},
@@ -75,9 +76,11 @@ def station_collection(request: Request) -> dict[str, Any]:
     }
 
 
-def _feature(row: dict[str, Any]) -> dict[str, Any]:
+def _feature(row: dict[str, Any], crs: str = CRS84) -> dict[str, Any]:
     lon, lat = row.get("longitude"), row.get("latitude")
-    geometry = {"type": "Point", "coordinates": [lon, lat]} if lon is not None and lat is not None else None
+    geometry = None
+    if lon is not None and lat is not None:
+        geometry = {"type": "Point", "coordinates": point_in(crs, float(lon), float(lat))}
     return {"type": "Feature", "id": row["station_id"], "geometry": geometry, "properties": dict(row)}
 
 
@@ -127,15 +130,12 @@ def station_items(
     datetime: Annotated[str | None, Query(max_length=100, description="Accepted and ignored: stations have no time property")] = None,
     limit: Annotated[int, Query(ge=1, description=f"Features per page (default {DEFAULT_LIMIT}; above {MAX_LIMIT} means {MAX_LIMIT})", json_schema_extra={"maximum": MAX_LIMIT})] = DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=2**62, description="Features to skip")] = 0,
-    crs: Annotated[str | None, Query(description="Output CRS: CRS84 only for stations")] = None,
+    crs: Annotated[str | None, Query(description="Output CRS: CRS84 (default), EPSG:4326 (lat, lon) or EPSG:3857")] = None,
+    bbox_crs: Annotated[str | None, Query(alias="bbox-crs", description="CRS of bbox: CRS84 (default), EPSG:4326 or EPSG:3857")] = None,
     f: Annotated[str | None, Query(description="Output format: json or geojson (the only one)", pattern="^(json|geojson)$")] = None,
 ) -> Response:  # fmt: skip
-    if output_crs(crs) != CRS84:
-        raise InputError(
-            f"crs={crs!r}: the stations collection is served in CRS84 only.",
-            hint="leave crs out, or give crs=CRS84.",
-        )
-    box = parse_bbox(bbox)
+    chosen_crs = output_crs(crs)
+    box = bbox_in_crs84(bbox, bbox_crs)
     filters = _filters(request)
     rows = [
         row
@@ -151,10 +151,10 @@ def station_items(
         "numberMatched": len(rows),
         "numberReturned": len(page),
         "links": links,
-        "features": [_feature(row) for row in page],
+        "features": [_feature(row, chosen_crs) for row in page],
     }
     response = cached(request, json_bytes(body), GEOJSON, private=_private(request))
-    response.headers["Content-Crs"] = f"<{CRS84}>"
+    response.headers["Content-Crs"] = f"<{chosen_crs}>"
     return response
 
 
