@@ -187,6 +187,21 @@ def test_stations_collection(client) -> None:
     assert client.get("/collections/stations/items/nope").status_code == 404
 
 
+def test_stations_collection_honours_crs_and_bbox_crs(client) -> None:
+    items = "/collections/stations/items"
+    crs84 = client.get(items, params={"bbox": "116,39.5,117,40.5", "limit": 1000}).json()
+    flipped = client.get(
+        items,
+        params={"bbox": "39.5,116,40.5,117", "bbox-crs": "EPSG:4326", "crs": "EPSG:4326", "limit": 1000},
+    )
+    assert flipped.headers["content-crs"] == "<http://www.opengis.net/def/crs/EPSG/0/4326>"
+    assert flipped.json()["numberMatched"] == crs84["numberMatched"] > 3
+    first, turned = crs84["features"][0], flipped.json()["features"][0]
+    assert turned["geometry"]["coordinates"] == first["geometry"]["coordinates"][::-1]
+    mercator = client.get(items, params={"bbox": "116,39.5,117,40.5", "crs": "EPSG:3857", "limit": 1}).json()
+    assert mercator["features"][0]["geometry"]["coordinates"][0] > 1e7
+
+
 def test_gdal_reads_the_stations_collection(live_server: str, cnemc_rows) -> None:  # noqa: F811
     assert shutil.which("ogrinfo"), "ogrinfo is missing: scripts/system-packages.sh installs gdal-bin"
     completed = subprocess.run(

@@ -75,3 +75,20 @@ def test_every_operation_conforms(case, keys) -> None:
     caller = caller_of(case)
     token = None if caller == "anonymous" else getattr(keys, caller)
     case.call_and_validate(headers=header(token), checks=CHECKS)
+
+
+def test_the_api_definition_is_a_valid_openapi_30_document() -> None:
+    """What GDAL and QGIS read at /api: valid OpenAPI 3.0 (openapi-spec-validator), with the items
+    ``limit`` default and maximum they take their page size from."""
+    from openapi_spec_validator import validate
+
+    from greenbri.services.api.routers.ogc import DEFAULT_LIMIT, MAX_LIMIT
+
+    document = FORWARDING.target.openapi()
+    assert document["openapi"] == "3.0.3"
+    validate(document)
+    parameters = document["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]
+    limit = next(parameter for parameter in parameters if parameter["name"] == "limit")
+    assert (limit["schema"]["default"], limit["schema"]["maximum"]) == (DEFAULT_LIMIT, MAX_LIMIT)
+    language = next(parameter for parameter in parameters if parameter["name"] == "filter-lang")
+    assert {"cql2-text", "cql2-json", "cql-text"} <= set(language["schema"]["enum"])

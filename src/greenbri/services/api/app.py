@@ -25,7 +25,7 @@ from greenbri.services.api.context import ApiContext, ApiOptions
 from greenbri.services.api.features import FeatureReader
 from greenbri.services.api.limits import RateLimiter
 from greenbri.services.api.middleware import access_middleware
-from greenbri.services.api.openapi_document import as_openapi_30
+from greenbri.services.api.openapi_document import as_openapi_30, with_page_size
 from greenbri.services.api.problems import Problem, install_problem_handlers
 from greenbri.services.api.routers import (
     alerts,
@@ -127,7 +127,7 @@ def create_app(
     app.add_middleware(SecurityHeadersMiddleware)
     for module in ROUTERS:
         app.include_router(module.router)
-    _install_openapi(app)
+    _install_openapi(app, options.max_items)
     web_dir = options.web_dir or _WEB_DIR
     if web_dir.is_dir():
         app.mount("/dashboard", StaticFiles(directory=web_dir, html=True), name="dashboard")
@@ -135,7 +135,7 @@ def create_app(
     return app
 
 
-def _install_openapi(app: FastAPI) -> None:
+def _install_openapi(app: FastAPI, max_items: int) -> None:
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -144,7 +144,7 @@ def _install_openapi(app: FastAPI) -> None:
             document.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
                 Problem.model_json_schema()
             )
-            app.openapi_schema = as_openapi_30(document)
+            app.openapi_schema = with_page_size(as_openapi_30(document), max_items)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -12,19 +12,28 @@ import json
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 
+from greenbri.adapters.stores.cql2_sql import to_sql
 from greenbri.adapters.stores.duckdb_engine import connect
 from greenbri.adapters.stores.parquet_files import covering_clause, query_boxes
 from greenbri.core.catalog import DatasetVersion
 from greenbri.services.api.responses import plain
 
-__all__ = ["FeatureReader", "ItemsQuery", "properties_of", "temporal_column", "tile_bounds"]
+__all__ = ["OUTPUT_CRS", "FeatureReader", "ItemsQuery", "properties_of", "temporal_column", "tile_bounds"]
+
+#: The CRS features can be served in (OGC API - Features Part 2), by URI, and the SQL that turns the
+#: stored geometry (CRS84, longitude/latitude) into each. EPSG:4326 is latitude/longitude order.
+OUTPUT_CRS = {
+    "http://www.opengis.net/def/crs/OGC/1.3/CRS84": "{}",
+    "http://www.opengis.net/def/crs/EPSG/0/4326": "ST_FlipCoordinates({})",
+    "http://www.opengis.net/def/crs/EPSG/0/3857": "ST_Transform({}, 'OGC:CRS84', 'EPSG:3857')",
+}
 
 T = TypeVar("T")
 _SKIPPED = {"geometry", "bbox"}
@@ -58,6 +67,14 @@ class ItemsQuery:
     filters: tuple[tuple[str, str], ...] = ()
     limit: int = 10
     offset: int = 0
+    #: A CQL2 filter as CQL2 JSON (already parsed and validated).
+    condition: Mapping[str, Any] | None = None
+    #: (property, descending) pairs, most significant first; the feature id breaks ties.
+    sort: tuple[tuple[str, bool], ...] = ()
+    #: The properties to return (None: all of them).
+    properties: tuple[str, ...] | None = None
+    #: The output CRS, a key of :data:`OUTPUT_CRS`.
+    crs: str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 
 def _where(query: ItemsQuery, version: DatasetVersion) -> tuple[str, list[Any]]:
@@ -82,6 +99,10 @@ def _where(query: ItemsQuery, version: DatasetVersion) -> tuple[str, list[Any]]:
     for name, value in query.filters:
         clauses.append(f"CAST({_quoted(name)} AS VARCHAR) = ?")
         values.append(value)
+    if query.condition is not None:
+        condition, parameters = to_sql(query.condition, dict(properties_of(version)))
+        clauses.append(condition)
+        values += parameters
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", values
 
 
@@ -113,6 +134,7 @@ class FeatureReader:
         self._loading = threading.Lock()
         self.table_rows = table_rows
         self.cached_rows = max(table_rows, cached_rows or 2 * table_rows)
+        self._geometry_types: dict[str, str] = {}
         #: Counts closes: tables built on the database (e.g. by the tile maker) are gone after one.
         self.generation = 0
 
@@ -187,9 +209,40 @@ class FeatureReader:
                 self._tables.clear()
                 self.generation += 1
 
-    def _select(self, version: DatasetVersion) -> str:
-        columns = "".join(f", {_selected(name, kind)}" for name, kind in properties_of(version))
-        return f"SELECT fid, ST_AsGeoJSON(geometry) AS geometry_json{columns}"
+    def geometry_type(self, path: Path, version: DatasetVersion) -> str:
+        """The GeoJSON geometry type of every feature of a layer: ``MultiPolygon`` for a layer that mixes
+        polygons and multipolygons (served as multipolygons, so a client sees one type), ``Geometry``
+        for other mixtures; worked out once per version."""
+        key = str(path)
+        found = self._geometry_types.get(key)
+        if found is None:
+            table, parameters = self._source(path, version)
+            cursor = self._cursor()
+            try:
+                rows = cursor.execute(
+                    f"SELECT DISTINCT ST_GeometryType(geometry) FROM {table} WHERE geometry IS NOT NULL",
+                    parameters,
+                ).fetchall()
+            finally:
+                cursor.close()
+            found = _common_type({str(row[0]).upper() for row in rows})
+            self._geometry_types[key] = found
+        return found
+
+    def _select(
+        self, path: Path, version: DatasetVersion, query: ItemsQuery | None = None
+    ) -> tuple[str, list[str]]:
+        chosen = [
+            (name, kind)
+            for name, kind in properties_of(version)
+            if query is None or query.properties is None or name in query.properties
+        ]
+        columns = "".join(f", {_selected(name, kind)}" for name, kind in chosen)
+        geometry = "geometry"
+        if self.geometry_type(path, version).startswith("Multi"):
+            geometry = "ST_Multi(geometry)"
+        geometry = OUTPUT_CRS[query.crs if query else next(iter(OUTPUT_CRS))].format(geometry)
+        return f"SELECT fid, ST_AsGeoJSON({geometry}) AS geometry_json{columns}", [name for name, _ in chosen]
 
     def items(self, path: Path, version: DatasetVersion, query: ItemsQuery) -> tuple[int, list[str]]:
         """The number of features matching and one page of them as GeoJSON Feature texts."""
@@ -199,32 +252,41 @@ class FeatureReader:
         where, values = _where(query, version)
         table, parameters = self._source(path, version)
         source = f" FROM {table}"
+        select, names = self._select(path, version, query)
+        order = "".join(
+            f"{_quoted(name)} {'DESC' if descending else 'ASC'} NULLS LAST, "
+            for name, descending in query.sort
+        )
         cursor = self._cursor()
         try:
             matched = cursor.execute("SELECT count(*)" + source + where, [*parameters, *values]).fetchone()[0]
             rows = cursor.execute(
-                self._select(version) + source + where + " ORDER BY fid LIMIT ? OFFSET ?",
+                select + source + where + f" ORDER BY {order}fid LIMIT ? OFFSET ?",
                 [*parameters, *values, query.limit, query.offset],
             ).fetchall()
         finally:
             cursor.close()
-        names = [name for name, _ in properties_of(version)]
         return int(matched), [_feature(row, names) for row in rows]
 
-    def item(self, path: Path, version: DatasetVersion, feature_id: int) -> str | None:
-        """One feature as GeoJSON text, or None."""
-        return self.retrying(lambda: self._item(path, version, feature_id))
+    def item(
+        self, path: Path, version: DatasetVersion, feature_id: int, query: ItemsQuery | None = None
+    ) -> str | None:
+        """One feature as GeoJSON text (in ``query.crs``, with ``query.properties``), or None."""
+        return self.retrying(lambda: self._item(path, version, feature_id, query))
 
-    def _item(self, path: Path, version: DatasetVersion, feature_id: int) -> str | None:
+    def _item(
+        self, path: Path, version: DatasetVersion, feature_id: int, query: ItemsQuery | None
+    ) -> str | None:
         table, parameters = self._source(path, version)
+        select, names = self._select(path, version, query)
         cursor = self._cursor()
         try:
             row = cursor.execute(
-                self._select(version) + f" FROM {table} WHERE fid = ?", [*parameters, feature_id]
+                select + f" FROM {table} WHERE fid = ?", [*parameters, feature_id]
             ).fetchone()
         finally:
             cursor.close()
-        return None if row is None else _feature(row, [name for name, _ in properties_of(version)])
+        return None if row is None else _feature(row, names)
 
     def tile(
         self, path: Path, version: DatasetVersion, layer: str, zoom: int, column: int, row: int
@@ -264,6 +326,18 @@ class FeatureReader:
         finally:
             cursor.close()
         return bytes(found[0]) if found and found[0] is not None else b""
+
+
+_SIMPLE = {"POINT": "Point", "LINESTRING": "LineString", "POLYGON": "Polygon"}
+
+
+def _common_type(kinds: set[str]) -> str:
+    """One GeoJSON type for a set of DuckDB geometry type names (``POLYGON``, ``MULTIPOLYGON``...)."""
+    bases = {kind.removeprefix("MULTI") for kind in kinds}
+    if len(bases) != 1 or next(iter(bases)) not in _SIMPLE:
+        return "Geometry"
+    base = _SIMPLE[next(iter(bases))]
+    return f"Multi{base}" if any(kind.startswith("MULTI") for kind in kinds) else base
 
 
 def _selected(name: str, kind: str) -> str:

@@ -2,15 +2,17 @@
 
 FastAPI writes OpenAPI 3.1; the differences that matter here are rewritten: ``anyOf`` with
 ``{"type": "null"}`` becomes ``nullable``, type lists become one type plus ``nullable``,
-``examples`` lists become ``example``, ``const`` becomes a one-value ``enum``. FastAPI's automatic
-422 responses are dropped: validation problems are 400 here.
+``examples`` lists become ``example``, ``const`` becomes a one-value ``enum``, ``info.summary``
+(3.1 only) joins the description. FastAPI's automatic 422 responses are dropped: validation
+problems are 400 here. tests/api/test_openapi_contract.py validates the result with
+openapi-spec-validator.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["as_openapi_30"]
+__all__ = ["as_openapi_30", "with_page_size"]
 
 
 def _schema(node: Any) -> Any:
@@ -51,6 +53,10 @@ def _schema(node: Any) -> Any:
 def as_openapi_30(document: dict[str, Any]) -> dict[str, Any]:
     converted: dict[str, Any] = _schema(document)
     converted["openapi"] = "3.0.3"
+    info = converted.get("info", {})
+    summary = info.pop("summary", None)
+    if summary:
+        info["description"] = f"{summary}. {info.get('description', '')}".strip()
     for operations in converted.get("paths", {}).values():
         for operation in operations.values():
             if isinstance(operation, dict):
@@ -59,3 +65,17 @@ def as_openapi_30(document: dict[str, Any]) -> dict[str, Any]:
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     return converted
+
+
+def with_page_size(document: dict[str, Any], max_items: int) -> dict[str, Any]:
+    """Every items ``limit`` schema states this server's maximum (``GREENBRI_API_MAX_ITEMS``) and a
+    default no larger: GDAL (3.8+) and QGIS take their page size from these two numbers."""
+    for path, operations in document.get("paths", {}).items():
+        if not path.endswith("/items"):
+            continue
+        for parameter in operations.get("get", {}).get("parameters", []):
+            schema = parameter.get("schema", {})
+            if parameter.get("name") == "limit" and "maximum" in schema:
+                schema["maximum"] = max_items
+                schema["default"] = min(schema.get("default", max_items), max_items)
+    return document

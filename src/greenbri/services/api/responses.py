@@ -16,7 +16,7 @@ from fastapi.responses import Response
 __all__ = ["cached", "json_bytes", "page_links", "plain", "self_url"]
 
 #: Responses differ by key and language, so caches must keep them apart.
-VARY = "Accept-Language, Authorization, X-API-Key"
+VARY = "Accept, Accept-Language, Authorization, X-API-Key"
 
 
 def plain(value: Any) -> Any:

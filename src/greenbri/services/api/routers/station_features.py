@@ -13,15 +13,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
-from greenbri.core.catalog import DatasetKind
 from greenbri.core.errors import InputError
 from greenbri.core.monitoring.readings import STATION_COLUMNS
-from greenbri.services.api.context import get_context, get_principal, visible_datasets
+from greenbri.services.api.context import get_context, get_principal
 from greenbri.services.api.documentation import OBJECT, ok, schema_of
-from greenbri.services.api.monitoring_support import in_bbox, parse_bbox, station_rows
+from greenbri.services.api.features import OUTPUT_CRS
+from greenbri.services.api.monitoring_support import in_bbox, station_rows
+from greenbri.services.api.ogc_query import CRS84, bbox_in_crs84, output_crs, point_in
 from greenbri.services.api.problems import PROBLEM_RESPONSES
 from greenbri.services.api.responses import cached, json_bytes, page_links
-from greenbri.services.api.routers.ogc import CRS84, GEOJSON, collection
+from greenbri.services.api.routers.ogc import (
+    DEFAULT_LIMIT,
+    GEOJSON,
+    MAX_LIMIT,
+    collections_response,
+)
 
 __all__ = ["COLLECTION_ID", "router"]
 
@@ -29,7 +35,7 @@ router = APIRouter(tags=["OGC API - Features"], responses=PROBLEM_RESPONSES)
 
 COLLECTION_ID = "stations"
 _BASE = f"/collections/{COLLECTION_ID}"
-_RESERVED = {"bbox", "datetime", "limit", "offset", "f", "bbox-crs"}
+_RESERVED = {"bbox", "datetime", "limit", "offset", "f", "bbox-crs", "crs"}
 _PROPERTIES = [name for name in STATION_COLUMNS if name not in ("station_id",)]
 _FEATURE = schema_of(["type", "geometry", "properties"], type={"type": "string", "enum": ["Feature"]}, id={"type": "string"}, geometry={"type": "object", "nullable": True}, properties={"type": "object", "nullable": True})  # fmt: skip
 _FEATURES = schema_of(["type", "features"], type={"type": "string", "enum": ["FeatureCollection"]}, features={"type": "array", "items": _FEATURE}, numberMatched={"type": "integer"}, numberReturned={"type": "integer"}, links="links")  # fmt: skip
@@ -57,7 +63,8 @@ def station_collection(request: Request) -> dict[str, Any]:
         "titles": {"en": "Monitoring stations", "zh": "监测站点"},
         "description": "Air and water monitoring stations of the readings store / 监测数据库中的空气和水质监测站点",
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": list(OUTPUT_CRS),
+        "geometryType": "Point",
         "storageCrs": CRS84,
         "extent": {"spatial": {"bbox": [box], "crs": CRS84}},
         "featureCount": len(station_rows(request)),
@@ -69,25 +76,20 @@ def station_collection(request: Request) -> dict[str, Any]:
     }
 
 
-def _feature(row: dict[str, Any]) -> dict[str, Any]:
+def _feature(row: dict[str, Any], crs: str = CRS84) -> dict[str, Any]:
     lon, lat = row.get("longitude"), row.get("latitude")
-    geometry = {"type": "Point", "coordinates": [lon, lat]} if lon is not None and lat is not None else None
+    geometry = None
+    if lon is not None and lat is not None:
+        geometry = {"type": "Point", "coordinates": point_in(crs, float(lon), float(lat))}
     return {"type": "Feature", "id": row["station_id"], "geometry": geometry, "properties": dict(row)}
 
 
 @router.get("/collections", response_class=Response, include_in_schema=False)
-def collections_with_stations(request: Request) -> Response:
+def collections_with_stations(
+    request: Request, f: Annotated[str | None, Query(pattern="^(json|html)$")] = None
+) -> Response:
     """``/collections`` of the OGC router (documented there) with the stations added."""
-    records = visible_datasets(request, DatasetKind.VECTOR_LAYER)
-    url = str(request.base_url).rstrip("/") + "/collections"
-    listed = [
-        collection(request, record) for record in records if record.latest and record.id != COLLECTION_ID
-    ]
-    body = {
-        "collections": [*listed, station_collection(request)],
-        "links": [{"href": url, "rel": "self", "type": "application/json", "title": "collections"}],
-    }
-    return cached(request, json_bytes(body), private=_private(request))
+    return collections_response(request, f, (station_collection(request),), skip=COLLECTION_ID)
 
 
 @router.get(
@@ -126,11 +128,14 @@ def station_items(
     request: Request,
     bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat (CRS84)")] = None,
     datetime: Annotated[str | None, Query(max_length=100, description="Accepted and ignored: stations have no time property")] = None,
-    limit: Annotated[int, Query(ge=1, description="Features per page (above 10000 means 10000)", json_schema_extra={"maximum": 10000})] = 10,
+    limit: Annotated[int, Query(ge=1, description=f"Features per page (default {DEFAULT_LIMIT}; above {MAX_LIMIT} means {MAX_LIMIT})", json_schema_extra={"maximum": MAX_LIMIT})] = DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=2**62, description="Features to skip")] = 0,
+    crs: Annotated[str | None, Query(description="Output CRS: CRS84 (default), EPSG:4326 (lat, lon) or EPSG:3857")] = None,
+    bbox_crs: Annotated[str | None, Query(alias="bbox-crs", description="CRS of bbox: CRS84 (default), EPSG:4326 or EPSG:3857")] = None,
     f: Annotated[str | None, Query(description="Output format: json or geojson (the only one)", pattern="^(json|geojson)$")] = None,
 ) -> Response:  # fmt: skip
-    box = parse_bbox(bbox)
+    chosen_crs = output_crs(crs)
+    box = bbox_in_crs84(bbox, bbox_crs)
     filters = _filters(request)
     rows = [
         row
@@ -146,9 +151,11 @@ def station_items(
         "numberMatched": len(rows),
         "numberReturned": len(page),
         "links": links,
-        "features": [_feature(row) for row in page],
+        "features": [_feature(row, chosen_crs) for row in page],
     }
-    return cached(request, json_bytes(body), GEOJSON, private=_private(request))
+    response = cached(request, json_bytes(body), GEOJSON, private=_private(request))
+    response.headers["Content-Crs"] = f"<{chosen_crs}>"
+    return response
 
 
 @router.get(
