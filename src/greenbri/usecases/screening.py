@@ -328,6 +328,7 @@ def screen_portfolio(
     layers = list(layers) if layers is not None else load_receptor_layers(store)
     distance = max_band_m(rules)
     rows = projects.rows or tuple(range(1, len(projects.projects) + 1))
+    sources = projects.sources or tuple("" for _ in projects.projects)
     unscreenable = {
         index: reason for index, project in enumerate(projects.projects) if (reason := _unscreenable(project))
     }
@@ -357,7 +358,7 @@ def screen_portfolio(
     )
     for index, project in enumerate(projects.projects):
         if index in unscreenable:
-            outcome.failures.append(RowFailure(rows[index], project.id, unscreenable[index]))
+            outcome.failures.append(RowFailure(rows[index], project.id, unscreenable[index], sources[index]))
             continue
         hits = sorted(
             hits_by_project[index], key=lambda hit: (hit.distance_m, hit.dataset_id, hit.feature_index)
@@ -367,7 +368,7 @@ def screen_portfolio(
                 project, hits, _coverage(project, layers, distance), rules, stack_check=stack_check
             )
         except GreenbriError as error:
-            outcome.failures.append(RowFailure(rows[index], project.id, str(error)))
+            outcome.failures.append(RowFailure(rows[index], project.id, str(error), sources[index]))
             continue
         outcome.screened.append(ProjectScreening(project, tuple(hits), result))
         if progress:
