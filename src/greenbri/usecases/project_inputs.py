@@ -14,6 +14,7 @@ was wrong; one bad row never stops the others.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,11 +244,10 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _file_rows(skipped: Sequence[tuple[str, Any]], files: Sequence[str]) -> tuple[list[str], list[int]]:
     """The file and the row in that file (1 = its first data row, counting the rows left out as bad)
-    of each row of the combined frame, whose rows came from ``files`` in order."""
+    of each row of the combined frame, whose rows came from the files in order (one run per file)."""
     rows: list[int] = []
-    for name in dict.fromkeys(files):
-        count = sum(1 for file in files if file == name)
-        rows += _row_numbers([item for item in skipped if item[0] == name], count)
+    for name, run in itertools.groupby(files):
+        rows += _row_numbers([item for item in skipped if item[0] == name], len(list(run)))
     return list(files), rows
 
 
