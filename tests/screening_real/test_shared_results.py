@@ -30,7 +30,9 @@ def generated_portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sectors = [("solar_power", "MW"), ("coal_power", "MW"), ("road", "")]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "name", "sector", "status", "country", "capacity", "capacity_unit", "lon", "lat"])
+        writer.writerow(
+            ["id", "name", "sector", "status", "country", "capacity", "capacity_unit", "lon", "lat"]
+        )
         for number in range(400):
             sector, unit = sectors[number % 3]
             capacity = ("50", "600")[number % 2] if unit else ""
