@@ -112,7 +112,7 @@ def screen(count: int, environment: dict[str, str], folder: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--projects", type=int, default=20_000)
+    parser.add_argument("--projects", type=int, default=5_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-screen", action="store_true")
     options = parser.parse_args()

@@ -75,3 +75,26 @@ def test_a_lazy_command_runs_and_an_unknown_one_is_refused() -> None:
     unknown = runner.invoke(app, ["no-such-command"])
     assert unknown.exit_code == 2
     assert "No such command" in unknown.stderr
+
+
+def test_print_json_writes_what_rich_wrote(capsys: pytest.CaptureFixture[str]) -> None:
+    """print_json bypasses rich for speed (screen --json of large portfolios); same bytes."""
+    import io
+
+    from rich.console import Console
+
+    from greenbri.services.cli.output import print_json
+
+    data = {
+        "名称": "湿地（拉姆萨尔）",
+        "tab": "a\tb",
+        "lines": "x\ny\r\n",
+        "emoji": ":smile: 🌿",
+        "n": [1.5, None],
+    }
+    reference = io.StringIO()
+    Console(file=reference, soft_wrap=True).out(
+        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str), highlight=False
+    )
+    print_json(data)
+    assert capsys.readouterr().out == reference.getvalue()
