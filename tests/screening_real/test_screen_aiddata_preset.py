@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from greenbri.services.cli.errors import NOTHING_DONE, PARTIAL_FAILURE
@@ -127,3 +129,29 @@ def test_a_bad_mapping_file_names_the_file_and_row(
     code, _, err = screen(aiddata_files[0], "--map-values", "sector=coal_power")
     assert code == 2
     assert "is not FIELD:VALUE=CODE" in err
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20)
+
+
+@given(
+    field_name=_TEXT.filter(lambda text: ":" not in text and text.strip()),
+    value=_TEXT,
+    code=_TEXT.filter(lambda text: "=" not in text and text.strip()),
+)
+def test_map_values_reads_back_any_field_value_and_code(field_name: str, value: str, code: str) -> None:
+    from greenbri.services.cli.screen_commands import _value_maps
+
+    parsed = _value_maps([f"{field_name}:{value}={code}"], None)
+    assert parsed == {field_name.strip(): {value.strip(): code.strip()}}
+
+
+@given(st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=6))
+def test_rows_are_numbered_within_each_file(run_lengths: list[int]) -> None:
+    from greenbri.usecases.project_inputs import _file_rows
+
+    files = [f"file{number % 2}.geojson" for number, length in enumerate(run_lengths) for _ in range(length)]
+    names, rows = _file_rows([], files)
+    assert names == files
+    # adjacent runs alternate between two names (the same name again later is another file)
+    assert rows == [row for length in run_lengths for row in range(1, length + 1)]
