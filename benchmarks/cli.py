@@ -4,8 +4,9 @@ Run: ``.venv/bin/python benchmarks/cli.py [--projects N] [--repeats R] [--no-scr
 
 1. Start-up, best of ``--repeats`` fresh processes: ``greenbri --help`` and ``greenbri datasets list``
    on an empty data directory (issue 21 targets: under 0.5 s and 1.5 s on a quiet 2-core machine).
-   The issue's "today" figure (5-7 s, every command module imported at start) is not reachable any
-   more; the number of modules ``--help`` imports is printed instead.
+   With ``--old-src DIR`` the same commands are timed on an older source tree (e.g. the commit
+   before issue 21: ``git archive 67e22dd src | tar -x -C /tmp/old`` then ``--old-src /tmp/old/src``),
+   which imported every command module at start: the issue's "today" figures, in the same run.
 2. ``screen --json`` of ``--projects`` generated points (fixed seed; planned solar, coal and road
    projects in four countries, spread over Africa and Asia) on a store initialised with the bundled
    layers (``greenbri init``): end to end through the CLI (read, search, classify, JSON on stdout),
@@ -62,9 +63,17 @@ def write_portfolio(path: Path, count: int) -> None:
             )
 
 
-def startup(repeats: int, environment: dict[str, str]) -> None:
+_RUN = "from greenbri.services.cli.main import main; main()"
+
+
+def startup(repeats: int, environment: dict[str, str], old_src: str | None) -> None:
     help_s = best_of(repeats, [GREENBRI, "--help"], environment)
     list_s = best_of(repeats, [GREENBRI, "datasets", "list"], environment)
+    if old_src:
+        old = {**environment, "PYTHONPATH": old_src}
+        old_help = best_of(repeats, [sys.executable, "-c", _RUN, "--help"], old)
+        old_list = best_of(repeats, [sys.executable, "-c", _RUN, "datasets", "list"], old)
+        print(f"old source {old_src}: --help {old_help:6.2f} s, datasets list {old_list:6.2f} s")
     probe = "import sys; from greenbri.services.cli.main import app; print(len(sys.modules))"
     modules = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     print(f"greenbri --help           {help_s:6.2f} s   (target < 0.5 s; issue 21 'today': 5-7 s)")
@@ -115,12 +124,13 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=5_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-screen", action="store_true")
+    parser.add_argument("--old-src", help="an older src/ folder to time start-up from (PYTHONPATH)")
     options = parser.parse_args()
     print(f"python {platform.python_version()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as directory:
         folder = Path(directory)
         environment = {**os.environ, "GREENBRI_DATA_DIR": str(folder / "data"), "GREENBRI_STORE": "embedded"}
-        startup(options.repeats, environment)
+        startup(options.repeats, environment, options.old_src)
         if not options.no_screen:
             screen(options.projects, environment, folder)
 
