@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from greenbri.adapters.indicators.store import IndicatorStore
-from greenbri.adapters.monitoring.store import ReadingsStore
-from greenbri.adapters.plans.files import read_plans
-from greenbri.adapters.plans.records import FilePlanRecordStore
-from greenbri.adapters.readers.base import ReadOptions
-from greenbri.adapters.sources.context import FetchContext
-from greenbri.adapters.sources.gbif import GbifApi
-from greenbri.adapters.sources.http import HttpClient
-from greenbri.adapters.sources.iucn import IucnRedListApi, authorised_client
-from greenbri.adapters.sources.mirror import Mirror
-from greenbri.adapters.stores.factory import open_store
-from greenbri.adapters.stores.interface import DatasetStore
 from greenbri.config import Settings
-from greenbri.usecases.plans import PlanStores
+
+if TYPE_CHECKING:
+    from greenbri.adapters.indicators.store import IndicatorStore
+    from greenbri.adapters.readers.base import ReadOptions
+    from greenbri.adapters.sources.context import FetchContext
+    from greenbri.adapters.sources.gbif import GbifApi
+    from greenbri.adapters.sources.http import HttpClient
+    from greenbri.adapters.sources.iucn import IucnRedListApi
+    from greenbri.adapters.stores.interface import DatasetStore
+    from greenbri.usecases.plans import PlanStores
+
+# Each builder imports its adapter when called, so that a command opening the catalog does not import
+# pandas, geopandas, httpx or psycopg (``greenbri --help`` and ``datasets list`` start fast).
 
 __all__ = [
     "build_dataset_store",
@@ -35,6 +35,8 @@ __all__ = [
 
 def build_dataset_store(settings: Settings) -> DatasetStore:
     """The store GREENBRI_STORE selects: embedded (DuckDB + GeoParquet) or PostGIS."""
+    from greenbri.adapters.stores.factory import open_store
+
     return open_store(settings.store, data_dir=settings.data_dir, lock_timeout_s=settings.lock_timeout_s)
 
 
@@ -45,12 +47,19 @@ def build_store(settings: Settings) -> DatasetStore:
 
 def build_indicator_store(settings: Settings) -> IndicatorStore:
     """The indicator values under the data directory."""
+    from greenbri.adapters.indicators.store import IndicatorStore
+
     return IndicatorStore(settings.data_dir, lock_timeout_s=settings.lock_timeout_s)
 
 
 def build_plan_stores(settings: Settings, dataset_store: DatasetStore | None = None) -> PlanStores:
     """The plans (GREENBRI_PLANS_FILE or the bundled ones), their status records, and the stores
     evidence is checked against."""
+    from greenbri.adapters.monitoring.store import ReadingsStore
+    from greenbri.adapters.plans.files import read_plans
+    from greenbri.adapters.plans.records import FilePlanRecordStore
+    from greenbri.usecases.plans import PlanStores
+
     return PlanStores(
         plans=read_plans(settings.plans_file),
         records=FilePlanRecordStore(settings.data_dir, lock_timeout_s=settings.lock_timeout_s),
@@ -61,16 +70,22 @@ def build_plan_stores(settings: Settings, dataset_store: DatasetStore | None = N
 
 
 def build_http_client(settings: Settings) -> HttpClient:
+    from greenbri.adapters.sources.http import HttpClient
+
     return HttpClient(timeout=settings.http_timeout_s, max_attempts=settings.http_retries)
 
 
 def build_gbif_api(settings: Settings, client: HttpClient | None = None) -> GbifApi:
     """The GBIF API v1 at GREENBRI_GBIF_API_URL (the public API, or a mirror of it)."""
+    from greenbri.adapters.sources.gbif import GbifApi
+
     return GbifApi(client or build_http_client(settings), base_url=settings.gbif_api_url)
 
 
 def build_iucn_api(settings: Settings, token: str) -> IucnRedListApi:
     """The IUCN Red List API v4 with ``token`` (GREENBRI_IUCN_API_TOKEN)."""
+    from greenbri.adapters.sources.iucn import IucnRedListApi, authorised_client
+
     client = authorised_client(token, timeout=settings.http_timeout_s, max_attempts=settings.http_retries)
     return IucnRedListApi(client)
 
@@ -85,6 +100,9 @@ def build_fetch_context(
     refresh: bool = False,
 ) -> FetchContext:
     """A connector's context: HTTP client, mirror (if configured), cache, options."""
+    from greenbri.adapters.sources.context import FetchContext
+    from greenbri.adapters.sources.mirror import Mirror
+
     client = client or build_http_client(settings)
     mirror = (
         Mirror.from_setting(settings.mirror, client=client, cache_dir=settings.effective_cache_dir)
@@ -106,5 +124,7 @@ def build_fetch_context(
 
 def read_options(settings: Settings, **values: Any) -> ReadOptions:
     """ReadOptions with the settings' input size limit and the given (non-None) values."""
+    from greenbri.adapters.readers.base import ReadOptions
+
     given = {name: value for name, value in values.items() if value is not None}
     return ReadOptions(**{"max_bytes": settings.max_input_bytes, **given})

@@ -14,8 +14,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def command_paths(group: typer.Typer, prefix: str = "greenbri") -> list[str]:
     click_group = typer.main.get_group(group)
+    context = typer.Context(click_group)
     paths = []
-    for name, command in click_group.commands.items():
+    for name in click_group.list_commands(context):  # loads the lazy commands (services/cli/lazy.py)
+        command = click_group.get_command(context, name)
         sub = getattr(command, "commands", None)
         if sub:
             paths.extend(f"{prefix} {name} {child}" for child in sub)

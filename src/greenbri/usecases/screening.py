@@ -17,6 +17,7 @@ carry on.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import math
@@ -37,6 +38,7 @@ from greenbri.core.biodiversity.rules import SpeciesRules
 from greenbri.core.catalog import DatasetKind, DatasetRecord, ReceptorRole
 from greenbri.core.errors import GreenbriError
 from greenbri.core.geometry import longitude_within
+from greenbri.core.screening.batch import decision_profile
 from greenbri.core.screening.classify import classify
 from greenbri.core.screening.geodesic import ReceptorLayer
 from greenbri.core.screening.hits import Coverage, ReceptorHit
@@ -369,8 +371,15 @@ def screen_portfolio(
     engine: Engine | None = None,
     partition_size: int = 5_000,
     species: SpeciesPart | None = None,
+    share_results: bool = True,
 ) -> PortfolioScreening:
     """Screen every project of ``projects``; failures are collected, never raised.
+
+    Projects with no receptor hit whose decision profile (every field but id, name and geometry;
+    :func:`~greenbri.core.screening.batch.decision_profile`) and coverage are the same get the same
+    result, classified once (``share_results``; the result then differs only in ``project_id``,
+    which ``tests/screening_real/test_shared_results.py`` checks byte for byte against
+    ``share_results=False``).
 
     The spatial search runs per partition of ``partition_size`` projects on ``engine``
     (:class:`~greenbri.adapters.engines.LocalEngine` by default; a
@@ -381,6 +390,7 @@ def screen_portfolio(
     layers = list(layers) if layers is not None else load_receptor_layers(store)
     distance = max_band_m(rules)
     rows = projects.rows or tuple(range(1, len(projects.projects) + 1))
+    sources = projects.sources or tuple("" for _ in projects.projects)
     unscreenable = {
         index: reason for index, project in enumerate(projects.projects) if (reason := _unscreenable(project))
     }
@@ -410,19 +420,26 @@ def screen_portfolio(
         input_name=projects.input_name,
         input_sha256=projects.input_sha256,
     )
+    known_results: dict[tuple[Any, ...], ScreeningResult] = {}
     for index, project in enumerate(projects.projects):
         if index in unscreenable:
-            outcome.failures.append(RowFailure(rows[index], project.id, unscreenable[index]))
+            outcome.failures.append(RowFailure(rows[index], project.id, unscreenable[index], sources[index]))
             continue
         hits = sorted(
             hits_by_project[index], key=lambda hit: (hit.distance_m, hit.dataset_id, hit.feature_index)
         )
+        coverage = _coverage(project, layers, distance)
+        situation = (decision_profile(project), coverage) if share_results and not hits else None
         try:
-            result = classify(
-                project, hits, _coverage(project, layers, distance), rules, stack_check=stack_check
-            )
+            known = known_results.get(situation) if situation is not None else None
+            if known is not None:
+                result = dataclasses.replace(known, project_id=project.id)
+            else:
+                result = classify(project, hits, coverage, rules, stack_check=stack_check)
+                if situation is not None:
+                    known_results[situation] = result
         except GreenbriError as error:
-            outcome.failures.append(RowFailure(rows[index], project.id, str(error)))
+            outcome.failures.append(RowFailure(rows[index], project.id, str(error), sources[index]))
             continue
         part = species_parts.get(index)
         if part is not None and species is not None:

@@ -107,3 +107,5 @@ class ReadResult:
     #: Rows (0-based positions in ``frame``) that failed on their own, and why
     #: (``ReadOptions.coordinate_errors_per_row``); their geometry is null.
     row_errors: dict[int, str] = field(default_factory=dict)
+    #: The file (its name) each row of ``frame`` came from, in order.
+    row_files: list[str] = field(default_factory=list)

@@ -110,6 +110,7 @@ def read_input(
     formats: list[str] = []
     offset = 0
     skipped: list[tuple[str, Any]] = []
+    row_files: list[str] = []
     for entry in entries:
         part, fmt = _read(entry, options)
         skipped += [(part.name, row) for row in part.skipped_rows]
@@ -121,6 +122,7 @@ def read_input(
             repairs.append(FeatureRepair(offset + repair.index, feature_id, repair.problem, repair.action))
         row_errors.update({offset + index: message for index, message in done.row_errors.items()})
         checked.append(done)
+        row_files += [part.name] * len(done.frame)
         offset += len(done.frame)
     frame, kind = combine(checked)
     origins = Origins(checked)
@@ -146,4 +148,5 @@ def read_input(
         warnings=warnings,
         skipped_rows=skipped,
         row_errors=dict(sorted(row_errors.items())),
+        row_files=row_files,
     )

@@ -26,7 +26,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from greenbri.adapters.stores.duckdb_engine import connect
 from greenbri.adapters.stores.files import (
     fsync_directory,
     fsync_tree,
@@ -35,7 +34,6 @@ from greenbri.adapters.stores.files import (
     write_json_atomic,
 )
 from greenbri.adapters.stores.locking import write_lock
-from greenbri.adapters.stores.parquet_files import read_frame, version_of, write_frame
 from greenbri.core.catalog import (
     DatasetKind,
     DatasetRecord,
@@ -51,6 +49,32 @@ logger = logging.getLogger(__name__)
 
 #: Version of the catalog file's layout; bumped with a migration when it changes.
 CATALOG_FORMAT = 1
+
+
+# DuckDB, pyarrow and geopandas are imported when a version is read, written or queried, not when the
+# catalog is listed (``greenbri datasets list`` starts fast). Module-level names, so tests can wrap them.
+def connect() -> Any:
+    from greenbri.adapters.stores.duckdb_engine import connect as duckdb_connect
+
+    return duckdb_connect()
+
+
+def read_frame(*arguments: Any, **keywords: Any) -> Any:
+    from greenbri.adapters.stores import parquet_files
+
+    return parquet_files.read_frame(*arguments, **keywords)
+
+
+def version_of(*arguments: Any, **keywords: Any) -> Any:
+    from greenbri.adapters.stores import parquet_files
+
+    return parquet_files.version_of(*arguments, **keywords)
+
+
+def write_frame(*arguments: Any, **keywords: Any) -> Any:
+    from greenbri.adapters.stores import parquet_files
+
+    return parquet_files.write_frame(*arguments, **keywords)
 
 
 @dataclass(frozen=True)

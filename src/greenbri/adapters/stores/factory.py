@@ -10,7 +10,6 @@ from pathlib import Path
 
 from greenbri.adapters.stores.embedded import EmbeddedStore
 from greenbri.adapters.stores.interface import DatasetStore
-from greenbri.adapters.stores.postgis import PostgisStore
 from greenbri.core.errors import ConfigurationError
 
 __all__ = ["EMBEDDED", "POSTGRESQL_SCHEMES", "is_postgresql_url", "open_store"]
@@ -29,6 +28,8 @@ def open_store(setting: str, *, data_dir: Path, lock_timeout_s: float = 30.0) ->
     if setting == EMBEDDED:
         return EmbeddedStore(data_dir, lock_timeout_s=lock_timeout_s)
     if is_postgresql_url(setting):
+        from greenbri.adapters.stores.postgis import PostgisStore  # psycopg only for this store
+
         return PostgisStore(setting, data_dir=data_dir, lock_timeout_s=lock_timeout_s)
     raise ConfigurationError(
         "GREENBRI_STORE names no known store.",

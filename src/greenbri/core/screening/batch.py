@@ -54,7 +54,14 @@ from greenbri.core.screening.rules import ReceptorRules, ScreeningRules
 from greenbri.core.screening.stack import StackCheck
 from greenbri.core.screening.vocabulary import Dimension, RiskClass
 
-__all__ = ["BatchClassification", "Decision", "classify_batch", "feature_rule_codes", "hit_bands"]
+__all__ = [
+    "BatchClassification",
+    "Decision",
+    "classify_batch",
+    "decision_profile",
+    "feature_rule_codes",
+    "hit_bands",
+]
 
 IntArray = NDArray[np.int64]
 
@@ -163,6 +170,12 @@ def _same(item: Any) -> Any:
 
 def _profile(project: Project) -> tuple[Any, ...]:
     return (*_profile_of(project), project.geometry is None)
+
+
+def decision_profile(project: Project) -> tuple[Any, ...]:
+    """What of ``project`` its classification depends on: every field but the id, the name and the
+    geometry, and whether it has a geometry (hashable; equal profiles decide alike)."""
+    return _profile(project)
 
 
 def _profile_identity(project: Project) -> tuple[int, ...]:

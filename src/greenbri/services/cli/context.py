@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from greenbri.adapters.stores.interface import DatasetStore
-from greenbri.bootstrap import build_store
+from typing import TYPE_CHECKING
+
 from greenbri.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from greenbri.adapters.stores.interface import DatasetStore
 
 __all__ = ["open_store", "settings_from"]
 
@@ -15,4 +18,6 @@ def settings_from() -> Settings:
 
 
 def open_store(settings: Settings | None = None) -> DatasetStore:
+    from greenbri.bootstrap import build_store  # the adapters are imported when a store is opened
+
     return build_store(settings or settings_from())

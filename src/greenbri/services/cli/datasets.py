@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from greenbri.adapters.sources import get_connector, list_connectors
-from greenbri.bootstrap import build_fetch_context, read_options
 from greenbri.core.catalog import (
     AccessLevel,
     Bilingual,
@@ -23,10 +21,13 @@ from greenbri.services.cli.context import open_store, settings_from
 from greenbri.services.cli.errors import handle_errors
 from greenbri.services.cli.options import SkipBadRowsOption
 from greenbri.services.cli.output import console, print_json, print_table
-from greenbri.services.cli.progress import byte_progress, stage_progress
 from greenbri.usecases.catalog_views import dataset_summary, record_detail, version_rows
-from greenbri.usecases.datasets import DatasetMetadata, fetch_dataset, import_dataset
-from greenbri.usecases.export import export_dataset, format_for
+
+if TYPE_CHECKING:
+    from greenbri.usecases.datasets import DatasetMetadata
+
+# The readers, sources and export (pandas, geopandas, httpx) are imported inside the commands that use
+# them, so that ``datasets list`` starts fast.
 
 app = typer.Typer(help="Manage the dataset catalog. 管理数据集目录。", no_args_is_help=True)
 
@@ -149,6 +150,8 @@ def _bilingual(en: str | None, zh: str | None) -> Bilingual | None:
 
 def _metadata(dataset_id: str, **values: Any) -> DatasetMetadata:
     """Metadata from the options actually given; the rest keeps what the catalog holds."""
+    from greenbri.usecases.datasets import DatasetMetadata
+
     source_values = (values["source_url"], values["publisher"], values["upstream_version"])
     licence_values = (values["licence"], values["licence_url"], values["attribution"])
     return DatasetMetadata(
@@ -217,7 +220,11 @@ def import_command(
     json_output: JsonOption = False,
 ) -> None:
     """Import files as a new version of a dataset (all or nothing). 导入数据集。"""
-    metadata = _metadata(**locals())
+    metadata = _metadata(**locals())  # before the imports below, which would add to locals()
+    from greenbri.bootstrap import read_options
+    from greenbri.services.cli.progress import stage_progress
+    from greenbri.usecases.datasets import import_dataset
+
     settings = settings_from()
     store = open_store(settings)
     options = read_options(
@@ -264,6 +271,8 @@ def _print_outcome(outcome: Any, json_output: bool) -> None:
 @handle_errors
 def sources_command(json_output: JsonOption = False) -> None:
     """List the upstream sources 'fetch' knows. 列出数据源。"""
+    from greenbri.adapters.sources import list_connectors
+
     rows = [
         {"name": connector.name, "en": connector.summary.en, "zh": connector.summary.zh}
         for connector in list_connectors()
@@ -292,6 +301,11 @@ def fetch_command(
     json_output: JsonOption = False,
 ) -> None:
     """Fetch a dataset from its upstream source (or GREENBRI_MIRROR) and import it. 获取数据。"""
+    from greenbri.adapters.sources import get_connector
+    from greenbri.bootstrap import build_fetch_context
+    from greenbri.services.cli.progress import byte_progress
+    from greenbri.usecases.datasets import fetch_dataset
+
     settings = settings_from()
     store = open_store(settings)
     connector = get_connector(source)
@@ -321,6 +335,8 @@ def export_command(
     json_output: JsonOption = False,
 ) -> None:
     """Export a dataset version to GeoJSON, GeoParquet or CSV. 导出数据集。"""
+    from greenbri.usecases.export import export_dataset, format_for
+
     path = export_dataset(open_store(), dataset_id, destination, export_format, version)
     if json_output:
         print_json({"dataset_id": dataset_id, "path": str(path), "format": format_for(path, export_format)})

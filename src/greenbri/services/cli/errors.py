@@ -17,7 +17,12 @@ GreenbriError (other)         1
 OSError (file system)         6      a file could not be read or written
 (partial: some rows failed)   9      the rest was done and written; the failed rows
                                      are listed with file, row, field and fix
+(nothing done: all failed)    10     every row failed, nothing was screened; each
+                                     row is listed with file, row, field and fix
 ============================  =====  ===========================================
+
+So a batch command (``screen``) ends 0 when all is done, 9 when some rows failed and 10 when
+nothing was done.
 """
 
 from __future__ import annotations
@@ -32,10 +37,12 @@ from rich.console import Console
 
 from greenbri.core import errors
 
-__all__ = ["EXIT_CODES", "PARTIAL_FAILURE", "exit_code_for", "handle_errors"]
+__all__ = ["EXIT_CODES", "NOTHING_DONE", "PARTIAL_FAILURE", "exit_code_for", "handle_errors"]
 
 #: Exit code of a batch command (``screen``) that did its work but some rows failed (listed).
 PARTIAL_FAILURE = 9
+#: Exit code of a batch command whose every row failed: nothing was done (each row is listed).
+NOTHING_DONE = 10
 
 EXIT_CODES: tuple[tuple[type[errors.GreenbriError], int], ...] = (
     (errors.InputError, 2),

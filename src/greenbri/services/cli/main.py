@@ -9,44 +9,20 @@ from typing import Annotated
 
 import typer
 
-from greenbri.config import ENVIRONMENT_VARIABLES
-from greenbri.services.cli import (
-    config_commands,
-    datasets,
-    indicator_commands,
-    monitor_commands,
-    plan_commands,
-    serve_commands,
-    species_commands,
-    standards_commands,
-    technology_commands,
-)
-from greenbri.services.cli.aqi_commands import aqi_command
-from greenbri.services.cli.context import open_store, settings_from
+from greenbri.environment_variables import ENVIRONMENT_VARIABLES
 from greenbri.services.cli.errors import handle_errors
+from greenbri.services.cli.lazy import LazyGroup
 from greenbri.services.cli.output import console, print_json, print_table
-from greenbri.services.cli.progress import task_progress
-from greenbri.services.cli.screen_commands import screen_command
-from greenbri.usecases.catalog_views import catalog_summary
-from greenbri.usecases.initialise import bundled_layer_count, initialise_store
 
+# Every other command is loaded on first use (services/cli/lazy.py), so that ``--help`` and light
+# commands do not import pandas, geopandas, DuckDB, psycopg, httpx or matplotlib.
 app = typer.Typer(
+    cls=LazyGroup,
     help="greenbri: eco-environmental big data platform for green Belt and Road cooperation.\n"
     "绿色“一带一路”生态环境大数据服务平台。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-app.add_typer(datasets.app, name="datasets")
-app.add_typer(config_commands.app, name="config")
-app.add_typer(standards_commands.app, name="standards")
-app.add_typer(monitor_commands.app, name="monitor")
-app.add_typer(species_commands.app, name="species")
-app.add_typer(technology_commands.app, name="technologies")
-indicator_commands.register(app)
-plan_commands.register(app)
-serve_commands.register(app)
-app.command("aqi")(aqi_command)
-app.command("screen")(screen_command)
 
 
 @app.callback()
@@ -67,6 +43,10 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts
 
 
 def _initialise(view: str | None, json_output: bool) -> dict[str, object]:
+    from greenbri.services.cli.context import open_store, settings_from
+    from greenbri.services.cli.progress import task_progress
+    from greenbri.usecases.initialise import bundled_layer_count, initialise_store
+
     settings = settings_from()
     store = open_store(settings)
     with task_progress(bundled_layer_count(), quiet=json_output) as advance:
@@ -102,6 +82,9 @@ def start_command(
     json_output: JsonOption = False,
 ) -> None:
     """The platform's main job: initialise the store and summarise the catalog. 启动平台。"""
+    from greenbri.services.cli.context import open_store
+    from greenbri.usecases.catalog_views import catalog_summary
+
     _initialise(view, json_output)
     store = open_store()
     summary = catalog_summary(store.list_datasets())

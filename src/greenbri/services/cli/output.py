@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,8 +16,15 @@ console = Console(soft_wrap=True)
 
 
 def print_json(data: Any) -> None:
-    """Print ``data`` as sorted, indented JSON on stdout (UTF-8, Chinese kept as is)."""
-    console.out(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str), highlight=False)
+    """Print ``data`` as sorted, indented JSON on stdout (UTF-8, Chinese kept as is).
+
+    Written to stdout as it is, not through rich: rich renders text segment by segment, which took
+    minutes for the hundreds of megabytes of ``screen --json`` of a large portfolio. JSON escapes
+    every control character, so the bytes are those rich wrote (tests/services/test_cli_startup.py).
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
 
 
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

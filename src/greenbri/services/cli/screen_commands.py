@@ -17,7 +17,7 @@ from greenbri.core.errors import InputError
 from greenbri.core.screening.rules_files import load_rules
 from greenbri.core.screening.stack import strictest_stack_check
 from greenbri.services.cli.context import open_store, settings_from
-from greenbri.services.cli.errors import PARTIAL_FAILURE, handle_errors
+from greenbri.services.cli.errors import NOTHING_DONE, PARTIAL_FAILURE, handle_errors
 from greenbri.services.cli.options import SkipBadRowsOption
 from greenbri.services.cli.output import console, print_json, print_table
 from greenbri.services.cli.progress import task_progress
@@ -47,6 +47,26 @@ def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
     return pairs
 
 
+def _value_maps(values: list[str] | None, files: list[Path] | None) -> dict[str, dict[str, str]]:
+    """``--map-values-file`` mappings, then ``--map-values FIELD:VALUE=CODE`` (which win)."""
+    from greenbri.adapters.readers.value_maps import read_value_maps
+
+    maps: dict[str, dict[str, str]] = {}
+    for path in files or []:
+        for field_name, mapping in read_value_maps(path).items():
+            maps.setdefault(field_name, {}).update(mapping)
+    for value in values or []:
+        field_name, colon, rest = value.partition(":")
+        source, equals, code = rest.rpartition("=")
+        if not colon or not equals or not field_name.strip() or not code.strip():
+            raise InputError(
+                f"--map-values {value!r} is not FIELD:VALUE=CODE.",
+                hint='write e.g. --map-values sector:"power plant - coal"=coal_power.',
+            )
+        maps.setdefault(field_name.strip(), {})[source.strip()] = code.strip()
+    return maps
+
+
 def _date(text: str | None) -> dt.date:
     if text is None:
         return dt.date.today()
@@ -73,6 +93,19 @@ def screen_command(
     set_field: Annotated[
         list[str] | None,
         typer.Option("--set", help="Set a field on every project: FIELD=VALUE (e.g. sector=solar_power)."),
+    ] = None,
+    map_values: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map-values",
+            help='Map a value to a greenbri code: FIELD:VALUE=CODE (e.g. sector:"power plant - coal"=coal_power).',
+        ),
+    ] = None,
+    map_values_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help='Value mappings from a file: JSON {"sector": {"VALUE": "CODE"}} or CSV field,value,code.'
+        ),
     ] = None,
     date: Annotated[str | None, typer.Option(help="Screening date (standards in force), YYYY-MM-DD.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result JSON on stdout.")] = False,
@@ -102,7 +135,9 @@ def screen_command(
         column_mapping=_pairs(column_map, "--map"),
         constants=_pairs(set_field, "--set"),
         skip_bad_rows=skip_bad_rows,
+        value_maps=_value_maps(map_values, map_values_file),
     )
+    _warn(projects.warnings)
     rules = load_rules()
     stack_check = strictest_stack_check(
         list(load_library([settings.standards_dir] if settings.standards_dir else [])), on=today
@@ -144,8 +179,19 @@ def screen_command(
         print_json(portfolio.to_dict())
     else:
         _print_portfolio(portfolio, written)
+    if portfolio.failures and not portfolio.screened:  # every row failed: nothing was screened
+        raise typer.Exit(NOTHING_DONE)
     if portfolio.failures:  # the rest is screened and written; say that some rows were not
         raise typer.Exit(PARTIAL_FAILURE)
+
+
+def _warn(warnings: tuple[str, ...]) -> None:
+    """Warnings about the input (duplicate ids, judgement mappings), on stderr so --json stays clean."""
+    from rich.console import Console
+
+    errors = Console(stderr=True, soft_wrap=True)
+    for warning in warnings:
+        errors.print(f"[yellow]warning[/]: {warning}", highlight=False)
 
 
 def _print_portfolio(portfolio: PortfolioScreening, written: list[Path]) -> None:
@@ -170,15 +216,19 @@ def _print_portfolio(portfolio: PortfolioScreening, written: list[Path]) -> None
     console.print(
         f"by class: {summary['by_class']}; excluded {summary['excluded']}; failed rows {summary['failed']}"
     )
-    for failure in portfolio.failures[:10]:
-        console.print(
-            f"  [yellow]row {failure.row}[/] {failure.project_id}: {failure.message}", highlight=False
-        )
+    for failure in portfolio.failures[:10]:  # each message names its file and its row in that file
+        console.print(f"  [yellow]{failure.project_id or '-'}[/]: {failure.message}", highlight=False)
     if len(portfolio.failures) > 10:
         console.print(f"  ... and {len(portfolio.failures) - 10} more failed rows (see the JSON report).")
     for path in written:
         console.print(f"wrote {path}")
-    if portfolio.failures:
+    if portfolio.failures and not portfolio.screened:
+        console.print(
+            f"nothing screened: all {len(portfolio.failures)} rows failed (exit code {NOTHING_DONE}). "
+            "Fix the rows as each message says (--preset, --map, --map-values, --set) and run again.",
+            highlight=False,
+        )
+    elif portfolio.failures:
         console.print(
             f"{len(portfolio.failures)} rows failed and were not screened (exit code {PARTIAL_FAILURE}); "
             "the other projects are screened above.",
