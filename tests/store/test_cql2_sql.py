@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from greenbri.adapters.stores.cql2_sql import parse_filter, to_sql
+from greenbri.adapters.stores.cql2_sql import MAX_FILTER_DEPTH, nesting_depth, parse_filter, to_sql
 from greenbri.adapters.stores.duckdb_engine import connect
 from greenbri.core.errors import InputError
 
@@ -167,3 +167,23 @@ def test_a_comparison_selects_exactly_the_rows_python_selects(
 def test_timestamps_compare_as_instants(database) -> None:
     noon = dt.datetime(2016, 1, 1, tzinfo=dt.UTC).isoformat().replace("+00:00", "Z")
     assert selected(database, f"T_EQUALS(built, TIMESTAMP('{noon}'))") == [2]
+
+
+def test_a_deeply_nested_filter_is_refused_before_validation() -> None:
+    """cql2's validation time grows with nesting and holds the interpreter: 500 nested NOTs took over
+    90 s (one anonymous request stalled the server). Such a filter is refused at once."""
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(InputError, match="nests 503 levels deep"):
+        parse_filter("NOT " * 500 + "population > 1")
+    assert time.perf_counter() - start < 5  # a bound far above the refusal's cost, far below validation's
+    # a filter at the limit is still accepted
+    parse_filter("NOT " * (MAX_FILTER_DEPTH - 3) + "population > 1")
+
+
+@given(st.integers(min_value=0, max_value=40))
+def test_nesting_depth_counts_nested_operators(nots: int) -> None:
+    import cql2
+
+    assert nesting_depth(cql2.parse_text("NOT " * nots + "population > 1").to_json()) == nots + 3

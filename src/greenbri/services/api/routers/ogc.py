@@ -339,7 +339,12 @@ def items(
     crs: Crs = None,
     bbox_crs: Annotated[str | None, Query(alias="bbox-crs", description="CRS of bbox. " + _CRS_TEXT)] = None,
     filter: Annotated[
-        str | None, Query(description="CQL2 filter (Part 3), e.g. population > 1000000; see /queryables")
+        str | None,
+        Query(
+            max_length=4000,
+            description="CQL2 filter (Part 3), e.g. population > 1000000; see /queryables. At most 4,000 "
+            "characters and 12 levels of nesting",
+        ),
     ] = None,
     filter_lang: Annotated[
         Literal["cql2-text", "cql2-json", "cql-text"] | None,
