@@ -154,6 +154,12 @@ def plan_records(client, keys) -> None:
         }
         response = client.post(f"/v1/plans/items/{PLAN_ITEM}/records", json=body, headers=header(token))
         assert response.status_code == 201, response.text
+    # a catalog result recorded by org A's analyst lists the catalog's versions: never org B's restricted one
+    body = {"status": "in_progress", "evidence": [{"kind": "greenbri_result", "reference": "catalog"}],
+            "as_of": "2025-08-31"}  # fmt: skip
+    response = client.post(f"/v1/plans/items/{PLAN_ITEM}/records", json=body, headers=header(keys.analyst_a))
+    assert response.status_code == 201, response.text
+    assert not [word for word in SECRETS[RESTRICTED_B] if word in response.text], response.text
 
 
 @pytest.fixture(scope="module")

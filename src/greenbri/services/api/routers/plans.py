@@ -87,6 +87,22 @@ def _visible(evidence: list[dict[str, Any]], readable: set[str]) -> list[dict[st
     return shown
 
 
+def _masked(record: dict[str, Any], readable: set[str], keyed: bool) -> dict[str, Any]:
+    """A status record (or an evaluation row) as this caller may see it: evidence through the access
+    rule, the recorder shown to key holders only, and the same for every milestone record in it."""
+    shown = dict(record)
+    if "evidence" in shown:
+        shown["evidence"] = _visible(shown["evidence"], readable)
+    if not keyed and shown.get("recorded_by"):
+        shown["recorded_by"] = "—"
+    if isinstance(shown.get("milestones"), list):
+        shown["milestones"] = [
+            _masked(milestone, readable, keyed) if isinstance(milestone, dict) else milestone
+            for milestone in shown["milestones"]
+        ]
+    return shown
+
+
 def _json(payload: Any) -> Response:
     return Response(json_bytes(payload), media_type="application/json", headers=_NO_CACHE)
 
@@ -114,14 +130,7 @@ def items(
 def item(request: Request, item_id: ItemId) -> Response:
     shown = show_item(_existing(request, item_id), item_id)
     readable, keyed = _readable(request), get_principal(request).at_least(Role.VIEWER)
-    shown["history"] = [
-        {
-            **r,
-            "evidence": _visible(r["evidence"], readable),
-            "recorded_by": r["recorded_by"] if keyed else "—",
-        }
-        for r in shown["history"]
-    ]
+    shown["history"] = [_masked(r, readable, keyed) for r in shown["history"]]
     return _json(shown)
 
 
@@ -157,7 +166,8 @@ def record(request: Request, item_id: ItemId, body: Annotated[RecordIn, Body()])
         note=body.note,
         milestone=body.milestone,
     )
-    return Response(json_bytes(stored), status_code=201, media_type="application/json", headers=_NO_CACHE)
+    shown = _masked(stored, readable, keyed=True)  # e.g. a catalog result lists only what this key may read
+    return Response(json_bytes(shown), status_code=201, media_type="application/json", headers=_NO_CACHE)
 
 
 @router.get(
@@ -172,8 +182,5 @@ def evaluation(
 ) -> Response:
     result = evaluate(_stores(request), as_of)
     readable, keyed = _readable(request), get_principal(request).at_least(Role.VIEWER)
-    for row in result["items"]:
-        row["evidence"] = _visible(row["evidence"], readable)
-        if not keyed and row["recorded_by"]:
-            row["recorded_by"] = "—"
+    result["items"] = [_masked(row, readable, keyed) for row in result["items"]]
     return _json(result)
