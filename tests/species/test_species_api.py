@@ -7,6 +7,7 @@ so imported restricted) handed to organisation org-a.
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections import Counter
 from collections.abc import Iterator
@@ -66,6 +67,7 @@ def setup(
     real = body(exchanges, "/v1/occurrence/search", taxonKey="2431762", limit="300", offset="0")["results"]
     app = create_app(settings, options=ApiOptions(anonymous_rate_per_minute=1_000_000))
     with TestClient(app) as client:
+        client.audit_dir = settings.data_dir / "audit"  # type: ignore[attr-defined]
         yield client, tokens, real
 
 
@@ -78,6 +80,13 @@ def test_near_uses_only_readable_layers(setup: Any) -> None:
     assert insider["place"]["layers"] == ["fish@v1", "salamanders@v1"]
     assert insider["place"]["other_species"] == 1 and [s["key"] for s in insider["sources"]] == [MNHN]
     assert insider["place"]["risk_class"] == "no_data"
+    # the insider's read of the restricted fish layer is in the audit log; the outsider's is not
+    lines = [
+        json.loads(line)
+        for path in sorted(client.audit_dir.glob("*.jsonl"))
+        for line in path.read_text().splitlines()
+    ]
+    assert [line["resource"] for line in lines if line.get("path") == "/v1/species/near"] == ["dataset:fish"]
 
 
 def test_checklist_and_licence_use(setup: Any) -> None:

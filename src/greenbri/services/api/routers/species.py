@@ -7,12 +7,14 @@ permit the requested use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import shapely
 from fastapi import APIRouter, Query, Request, Response
 
 from greenbri.core.biodiversity.licences import Use
+from greenbri.core.catalog import AccessLevel, DatasetRecord
 from greenbri.services.api.access import may_read_dataset
 from greenbri.services.api.context import get_context, get_principal
 from greenbri.services.api.documentation import OBJECT, ok
@@ -37,6 +39,20 @@ def _answer(body: object) -> Response:
     return Response(json_bytes(body), media_type="application/json", headers={"Cache-Control": "no-store"})
 
 
+def _readable(request: Request) -> Callable[[DatasetRecord], bool]:
+    """The access rule for the occurrence layers this request consults; consulting a restricted one is
+    marked for the audit log (docs/api.md: every read of restricted data is audited)."""
+    principal = get_principal(request)
+
+    def readable(record: DatasetRecord) -> bool:
+        allowed = may_read_dataset(principal, record)
+        if allowed and record.access is AccessLevel.RESTRICTED:
+            request.state.audit = f"dataset:{record.id}"
+        return allowed
+
+    return readable
+
+
 @router.get(
     "/species/near",
     summary="Threatened species recorded near a point (CR/EN/VU; NT/DD apart), with the rules' effect",
@@ -51,14 +67,13 @@ def near(
     use: UseQuery = Use.NON_COMMERCIAL,
     accept_rights: AcceptQuery = None,
 ) -> Response:  # fmt: skip
-    principal = get_principal(request)
     result = species_near(
         get_context(request).store,
         [shapely.Point(lon, lat)],
         [country],
         use=use,
         accepted_datasets=set(accept_rights or ()),
-        readable=lambda record: may_read_dataset(principal, record),
+        readable=_readable(request),
     )
     body = result.to_dict()
     return _answer({"place": body["places"][0], "sources": body["sources"], "use": body["use"]})
@@ -73,12 +88,11 @@ def near(
 def country_checklist(
     request: Request, country: str, use: UseQuery = Use.NON_COMMERCIAL, accept_rights: AcceptQuery = None
 ) -> Response:
-    principal = get_principal(request)
     listing = checklist(
         get_context(request).store,
         country,
         use=use,
         accepted_datasets=set(accept_rights or ()),
-        readable=lambda record: may_read_dataset(principal, record),
+        readable=_readable(request),
     )
     return _answer(listing.to_dict())
